@@ -1,0 +1,190 @@
+"""Load `catalog/*.yaml` into validated models, remembering where every value came from.
+
+Every problem in a file is reported at once, one line each: `file:line:column: field.path: what is wrong`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from curator.catalog.models import CatalogFile, Entry, is_month
+from curator.errors import CatalogError
+from curator.yamlpos import PathKey, Positions, YamlLoadError, load_yaml
+
+CATALOG_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class CatalogSource:
+    """One loaded catalog file: its model and where its values are."""
+
+    path: Path
+    display: str  # the path as shown to the user (relative where possible)
+    model: CatalogFile
+    positions: Positions
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    def entry_key(self, entry: Entry) -> str:
+        return f"{self.stem}/{entry.id}"
+
+    def line_of(self, index: int, *fields: str | int) -> int:
+        return self.positions.at(("entries", index, *fields))[0]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    root: Path
+    sources: tuple[CatalogSource, ...]
+
+    def entries(self) -> Iterator[tuple[CatalogSource, int, Entry]]:
+        for source in self.sources:
+            for index, entry in enumerate(source.model.entries):
+                yield source, index, entry
+
+    def by_stem(self, stem: str) -> CatalogSource | None:
+        return next((s for s in self.sources if s.stem == stem), None)
+
+    @property
+    def entry_count(self) -> int:
+        return sum(len(s.model.entries) for s in self.sources)
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def catalog_files(root: Path) -> list[Path]:
+    if not root.exists():
+        raise CatalogError([f"{display_path(root)}: catalog directory does not exist"])
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.iterdir() if p.suffix in CATALOG_SUFFIXES and p.is_file())
+
+
+def load_catalog(root: Path) -> Catalog:
+    """Load every catalog file under `root`; raise CatalogError listing every problem in every file."""
+    problems: list[str] = []
+    sources: list[CatalogSource] = []
+    files = catalog_files(root)
+    if not files:
+        raise CatalogError([f"{display_path(root)}: no catalog files (*.yaml) found"])
+    for path in files:
+        source, file_problems = load_file(path)
+        problems.extend(file_problems)
+        if source is not None:
+            sources.append(source)
+    if problems:
+        raise CatalogError(problems)
+    return Catalog(root=root, sources=tuple(sources))
+
+
+def load_file(path: Path) -> tuple[CatalogSource | None, list[str]]:
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [f"{shown}:1:1: file is not valid UTF-8 (byte {exc.start})"]
+    except OSError as exc:
+        return None, [f"{shown}: cannot read: {exc.strerror}"]
+    try:
+        data, positions = load_yaml(text)
+    except YamlLoadError as exc:
+        return None, [f"{shown}:{p.line}:{p.column}: {p.message}" for p in exc.problems]
+    if not isinstance(data, dict):
+        return None, [f"{shown}:1:1: expected a mapping with 'section' and 'entries'"]
+    try:
+        model = CatalogFile.model_validate(data)
+    except ValidationError as exc:
+        return None, [_format_error(shown, positions, err) for err in exc.errors()]
+    problems = [
+        f"{shown}:{line}:{col}: {dotted(path)}: {message}"
+        for path, message in semantic_problems(model)
+        for line, col in [positions.at(path)]
+    ]
+    if problems:
+        return None, problems
+    return CatalogSource(path=path, display=shown, model=model, positions=positions), []
+
+
+def semantic_problems(model: CatalogFile) -> list[tuple[PathKey, str]]:
+    """Checks that span several values: unique ids, fields matching the section's columns."""
+    out: list[tuple[PathKey, str]] = []
+    columns = model.section.columns
+    roles = [c.role for c in columns]
+    for role in ("name", "description", "link"):
+        if roles.count(role) > 1:
+            out.append((("section", "columns"), f"more than one column has role {role!r}"))
+    if "name" not in roles:
+        out.append((("section", "columns"), "no column has role 'name'"))
+    field_columns = {}
+    for i, column in enumerate(columns):
+        if column.role == "field":
+            if column.key is None:
+                out.append((("section", "columns", i), "a 'field' column needs a 'key'"))
+            elif column.key in field_columns:
+                out.append((("section", "columns", i, "key"), f"duplicate column key {column.key!r}"))
+            else:
+                field_columns[column.key] = column
+        elif column.key is not None:
+            out.append((("section", "columns", i, "key"), f"only 'field' columns take a key (role {column.role!r})"))
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(model.entries):
+        if entry.id in seen:
+            out.append(
+                (("entries", index, "id"), f"duplicate id {entry.id!r} (first used by entry {seen[entry.id] + 1})")
+            )
+        else:
+            seen[entry.id] = index
+        for key, value in entry.fields.items():
+            column = field_columns.get(key)
+            if column is None:
+                known = ", ".join(sorted(field_columns)) or "none"
+                out.append((("entries", index, "fields", key), f"unknown field {key!r} (section fields: {known})"))
+            elif column.type == "month" and value and not is_month(value):
+                out.append((("entries", index, "fields", key), f"{value!r} is not a month (YYYY/MM or YYYY-MM)"))
+    return out
+
+
+def dotted(path: PathKey) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(document)"
+
+
+def _format_error(shown: str, positions: Positions, err: Any) -> str:
+    loc: PathKey = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        line, col = positions.at(loc, key=True)
+        return f"{shown}:{line}:{col}: {dotted(loc)}: unknown key {loc[-1]!r}"
+    line, col = positions.at(loc)
+    message = err["msg"]
+    if kind == "string_pattern_mismatch":
+        message = _pattern_message(loc)
+    elif kind == "missing":
+        message = "required field is missing"
+    return f"{shown}:{line}:{col}: {dotted(loc)}: {message}"
+
+
+def _pattern_message(loc: PathKey) -> str:
+    last = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    if last in {"id", "key"} or "fields" in loc:
+        return "must be a slug: lower-case letters and digits joined by single '-' or '_'"
+    if last == "url":
+        return "must be a URL on a single line"
+    return "must be non-blank and on a single line"

@@ -1,0 +1,165 @@
+"""curator.yaml: validated like the catalog (unknown keys rejected), every default written here once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from curator.catalog.load import display_path, dotted
+from curator.errors import ConfigError
+from curator.yamlpos import YamlLoadError, load_yaml
+
+CONFIG_FILE = "curator.yaml"
+
+SeverityName = Literal["error", "warning", "info", "off"]
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+# Link-checker defaults, in one place (docs/configuration.md documents each).
+DEFAULT_CONCURRENCY = 128
+DEFAULT_HOST_CONCURRENCY = 8
+DEFAULT_HOST_INTERVAL = 0.0
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_REQUEST_TIMEOUT = 20.0
+DEFAULT_MAX_REDIRECTS = 10
+DEFAULT_RETRIES = 3
+DEFAULT_RETRY_AFTER_CAP = 60.0
+DEFAULT_MAX_BYTES = 64 * 1024
+DEFAULT_FAILURE_RUNS = 3
+DEFAULT_FAILURE_DAYS = 5.0
+DEFAULT_CACHE_MAX_AGE_HOURS = 24.0
+DEFAULT_STATE_PATH = ".curator/state.db"
+DEFAULT_STALE_DAYS = 365
+DEFAULT_GITHUB_API = "https://api.github.com"
+DEFAULT_MAX_RATE_LIMIT_WAIT = 900.0
+
+
+class RuleSettings(BaseModel):
+    model_config = _STRICT
+    severity: SeverityName | None = Field(default=None, description="override the rule's default severity")
+
+
+class Ignore(BaseModel):
+    """Silence one rule for one entry (or for every entry, or one URL), with a reason a reviewer can read."""
+
+    model_config = _STRICT
+    rule: str
+    entry: str | None = Field(default=None, description="'<file-stem>/<entry-id>'; '*' or absent: every entry")
+    url: str | None = Field(default=None, description="only findings about this URL")
+    reason: Annotated[str, Field(min_length=3)]
+
+
+class HostSettings(BaseModel):
+    model_config = _STRICT
+    concurrency: int | None = Field(default=None, ge=1, le=1024)
+    interval: float | None = Field(default=None, ge=0, description="seconds between requests to the host")
+    headers: dict[str, str] = Field(default_factory=dict)
+    accept: list[int] = Field(default_factory=list, description="extra status codes that count as ok")
+
+
+class LinkSettings(BaseModel):
+    model_config = _STRICT
+    concurrency: int = Field(default=DEFAULT_CONCURRENCY, ge=1, le=4096)
+    host_concurrency: int = Field(default=DEFAULT_HOST_CONCURRENCY, ge=1, le=1024)
+    host_interval: float = Field(default=DEFAULT_HOST_INTERVAL, ge=0)
+    connect_timeout: float = Field(default=DEFAULT_CONNECT_TIMEOUT, gt=0)
+    timeout: float = Field(default=DEFAULT_REQUEST_TIMEOUT, gt=0)
+    max_redirects: int = Field(default=DEFAULT_MAX_REDIRECTS, ge=0, le=50)
+    retries: int = Field(default=DEFAULT_RETRIES, ge=0, le=10)
+    retry_after_cap: float = Field(default=DEFAULT_RETRY_AFTER_CAP, ge=0)
+    max_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=1024)
+    user_agent: str | None = Field(default=None, description="default: curator/<version> (+<project URL>)")
+    http2: bool = False
+    allow_private_hosts: bool = False
+    hosts: dict[str, HostSettings] = Field(default_factory=dict, description="per-host overrides by host name")
+    exclude: list[str] = Field(default_factory=list, description="regular expressions of URLs never requested")
+
+
+class HistorySettings(BaseModel):
+    model_config = _STRICT
+    state: str = DEFAULT_STATE_PATH
+    failure_runs: int = Field(default=DEFAULT_FAILURE_RUNS, ge=1)
+    failure_days: float = Field(default=DEFAULT_FAILURE_DAYS, ge=0)
+    cache_max_age_hours: float = Field(default=DEFAULT_CACHE_MAX_AGE_HOURS, ge=0)
+
+
+class GithubSettings(BaseModel):
+    model_config = _STRICT
+    api_url: str = DEFAULT_GITHUB_API
+    stale_days: int = Field(default=DEFAULT_STALE_DAYS, ge=1)
+    max_rate_limit_wait: float = Field(default=DEFAULT_MAX_RATE_LIMIT_WAIT, ge=0)
+    batch_size: int = Field(default=100, ge=1, le=100)
+
+
+MetricColumn = Literal["stars", "activity", "archived"]
+
+
+class RenderSettings(BaseModel):
+    model_config = _STRICT
+    metrics: dict[str, list[MetricColumn]] = Field(
+        default_factory=dict, description="per catalog file stem: repository metric columns to add"
+    )
+
+
+class Config(BaseModel):
+    model_config = _STRICT
+    catalog: str = "catalog"
+    readme: str = "README.md"
+    rules: dict[str, RuleSettings] = Field(default_factory=dict)
+    ignore: list[Ignore] = Field(default_factory=list)
+    links: LinkSettings = Field(default_factory=LinkSettings)
+    history: HistorySettings = Field(default_factory=HistorySettings)
+    github: GithubSettings = Field(default_factory=GithubSettings)
+    render: RenderSettings = Field(default_factory=RenderSettings)
+
+    @model_validator(mode="after")
+    def _known_rules(self) -> Config:
+        from curator.rules import RULES  # late: the registry imports config types
+
+        for name in self.rules:
+            if name not in RULES:
+                raise ValueError(f"unknown rule {name!r} in 'rules' (known: {', '.join(sorted(RULES))})")
+        for ignore in self.ignore:
+            if ignore.rule not in RULES and ignore.rule != "*":
+                raise ValueError(f"unknown rule {ignore.rule!r} in 'ignore'")
+        return self
+
+
+def load_config(path: Path | None, *, base: Path | None = None) -> tuple[Config, Path | None]:
+    """Load `path`, or `curator.yaml` in `base` (the working directory) if it exists, or the defaults."""
+    if path is None:
+        path = (base or Path.cwd()) / CONFIG_FILE
+        if not path.exists():
+            return Config(), None
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{shown}: configuration file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{shown}: cannot read: {exc}") from None
+    try:
+        data, positions = load_yaml(text)
+    except YamlLoadError as exc:
+        raise ConfigError("\n".join(f"{shown}:{p.line}:{p.column}: {p.message}" for p in exc.problems)) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{shown}:1:1: expected a mapping of settings")
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            if err["type"] == "extra_forbidden":
+                line, col = positions.at(loc, key=True)
+                lines.append(f"{shown}:{line}:{col}: {dotted(loc)}: unknown key {loc[-1]!r}")
+            else:
+                line, col = positions.at(loc)
+                msg = str(err["msg"]).removeprefix("Value error, ")
+                lines.append(f"{shown}:{line}:{col}: {dotted(loc)}: {msg}")
+        raise ConfigError("\n".join(lines)) from None
+    return config, path

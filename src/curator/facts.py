@@ -1,0 +1,86 @@
+"""Facts: immutable records of what the probes observed. Probes produce them, rules read them."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class LinkState(enum.StrEnum):
+    OK = "ok"
+    REDIRECT = "redirect"  # permanent (301/308): the final URL is a fix
+    DEAD = "dead"  # 404, 410, name resolution failure
+    BLOCKED = "blocked"  # the site is up but refuses robots (403, 429, 999, bot walls)
+    ERROR = "error"  # 5xx after retries
+    UNREACHABLE = "unreachable"  # timeouts, refused connections
+    TLS_ERROR = "tls-error"
+    REFUSED = "refused"  # a private or reserved address curator will not connect to
+
+    @property
+    def failed(self) -> bool:
+        """States that count towards a link's failure history."""
+        return self in {LinkState.DEAD, LinkState.ERROR, LinkState.UNREACHABLE, LinkState.TLS_ERROR}
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    status: int
+    url: str  # the URL that answered with `status`
+
+
+@dataclass(frozen=True, slots=True)
+class LinkResult:
+    url: str
+    state: LinkState
+    status: int | None = None
+    final_url: str | None = None
+    redirects: tuple[Hop, ...] = ()
+    title: str | None = None
+    attempts: int = 1
+    elapsed_ms: float = 0.0
+    detail: str | None = None  # why, in words: "connection refused", "Cloudflare challenge page"
+    checked_at: datetime | None = None
+    from_cache: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LinkHistory:
+    """What the state database knows of a URL's failures, this run included."""
+
+    consecutive_failures: int = 0
+    failing_since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RepoMeta:
+    """What GitHub says a repository is now. `requested` is the owner/name as the catalog wrote it."""
+
+    requested: str
+    name_with_owner: str | None = None  # canonical; differs from `requested` after a rename or transfer
+    missing: bool = False
+    stars: int | None = None
+    forks: int | None = None
+    pushed_at: datetime | None = None
+    last_commit_at: datetime | None = None
+    archived: bool = False
+    disabled: bool = False
+    is_fork: bool = False
+    license: str | None = None
+    description: str | None = None
+    homepage: str | None = None
+    latest_release_at: datetime | None = None
+    fetched_at: datetime | None = None
+    from_cache: bool = False  # last known values, kept because this run could not fetch them
+
+
+@dataclass
+class Facts:
+    """Everything the probes learned in one run; empty for `--offline`."""
+
+    links: dict[str, LinkResult] = field(default_factory=dict)
+    link_history: dict[str, LinkHistory] = field(default_factory=dict)
+    repos: dict[str, RepoMeta] = field(default_factory=dict)  # by lower-case "owner/name"
+    repo_history: dict[str, LinkHistory] = field(default_factory=dict)
+    incomplete: list[str] = field(default_factory=list)  # why metadata is incomplete, if it is
+    now: datetime | None = None

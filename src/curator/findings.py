@@ -1,0 +1,46 @@
+"""Findings are the one currency: every output is a view of a list of findings plus the catalog."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `max()` gives the worst one."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        return cls[text.upper()]
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A machine-applicable change to one field of one entry: set `field` from `old` to `new`."""
+
+    field: str
+    old: str | None
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    entry: str | None = None  # "<file-stem>/<entry-id>"
+    file: str | None = None
+    line: int | None = None
+    url: str | None = None
+    fix: Fix | None = None
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        return (self.file or "", self.line or 0, self.rule, self.entry or "", self.url or "")

@@ -1,0 +1,123 @@
+"""The command line: parse arguments, call one function per command, map errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from curator import __version__
+from curator.errors import CuratorError
+
+FORMATS = ("text", "json", "github", "markdown")
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--catalog", type=Path, help="catalog directory (default: from curator.yaml, else catalog/)")
+    parser.add_argument("--readme", type=Path, help="README with table markers (default: README.md)")
+    parser.add_argument("--config", type=Path, help="configuration file (default: ./curator.yaml if present)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="curator",
+        description="Keep a curated resource list healthy: a validated YAML catalog, README tables "
+        "rendered from it, and checks of every link and repository.",
+    )
+    parser.add_argument("--version", action="version", version=f"curator {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = sub.add_parser(
+        "check",
+        help="validate the catalog and check every link",
+        description="Load and validate the catalog, run every rule and report the findings. "
+        "Exit 0 when no finding has error severity, 1 when some do, 2 when the catalog or configuration "
+        "cannot be loaded.",
+    )
+    _add_common(check)
+    check.add_argument("--offline", action="store_true", help="run only the rules that need no network")
+    check.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    check.add_argument("--output", type=Path, help="write the report to this file instead of standard output")
+    check.add_argument("--no-cache", action="store_true", help="re-check links that were ok recently")
+    check.add_argument("--changed-since", metavar="REF", help="check links only of entries changed since a git ref")
+    check.add_argument(
+        "--allow-private-hosts", action="store_true", help="allow links to loopback and private addresses"
+    )
+    check.add_argument("--state", type=Path, help="state database (default: .curator/state.db)")
+
+    render = sub.add_parser(
+        "render",
+        help="regenerate the README tables from the catalog",
+        description="Rewrite what is between the curator markers in the README from the catalog. "
+        "With --check, change nothing: exit 1 and print a diff when the README is out of date.",
+    )
+    _add_common(render)
+    render.add_argument("--check", action="store_true", help="exit 1 with a diff if the README is out of date")
+
+    imp = sub.add_parser(
+        "import",
+        help="turn the resource tables of a markdown file into catalog files",
+        description="Read every resource table of a markdown file, write one catalog file per table and "
+        "put curator markers around each table in the markdown file.",
+    )
+    imp.add_argument("markdown", type=Path, help="the markdown file to import (it gets markers added)")
+    imp.add_argument("--catalog", type=Path, default=Path("catalog"), help="where to write the catalog files")
+    imp.add_argument("--force", action="store_true", help="overwrite existing catalog files")
+    imp.add_argument("--dry-run", action="store_true", help="report what would be imported, write nothing")
+
+    sub.add_parser("schema", help="print the catalog's JSON Schema", description="Print the catalog JSON Schema.")
+
+    rules = sub.add_parser("rules", help="list the rules and what they check", description="List every rule.")
+    rules.add_argument("rule", nargs="?", help="show one rule's full documentation")
+
+    config = sub.add_parser("config", help="show the effective configuration", description="Show the configuration.")
+    config.add_argument("--config", type=Path, help="configuration file (default: ./curator.yaml if present)")
+    config.add_argument("--show", action="store_true", help="print every setting with its value (the default)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except CuratorError as exc:
+        print(f"curator: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("curator: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    # Commands are imported on use so that `curator --help` stays fast.
+    if args.command == "check":
+        from curator.commands.check import run_check
+
+        return run_check(args)
+    if args.command == "render":
+        from curator.commands.render import run_render
+
+        return run_render(
+            catalog=args.catalog, readme=args.readme, config_path=args.config, check=args.check
+        )
+    if args.command == "import":
+        from curator.commands.import_ import run_import
+
+        return run_import(markdown=args.markdown, catalog=args.catalog, force=args.force, dry_run=args.dry_run)
+    if args.command == "schema":
+        from curator.commands.schema import run_schema
+
+        return run_schema()
+    if args.command == "rules":
+        from curator.commands.rules import run_rules_command
+
+        return run_rules_command(args.rule)
+    if args.command == "config":
+        from curator.commands.config import run_config
+
+        return run_config(args.config)
+    raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover - argparse enforces choices

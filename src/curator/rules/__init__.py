@@ -1,0 +1,7 @@
+"""The rules. Importing this package registers every rule in RULES."""
+
+from curator.rules import offline  # noqa: F401  (registers the offline rules)
+from curator.rules.base import RULES, Rule, RuleContext, entry_finding, rule
+from curator.rules.engine import apply_config, run_rules
+
+__all__ = ["RULES", "Rule", "RuleContext", "apply_config", "entry_finding", "rule", "run_rules"]
