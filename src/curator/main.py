@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from curator import __version__
@@ -92,32 +92,58 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _dispatch(args: argparse.Namespace) -> int:
-    # Commands are imported on use so that `curator --help` stays fast.
-    if args.command == "check":
-        from curator.commands.check import run_check
+def _check(args: argparse.Namespace) -> int:
+    from curator.commands.check import CheckOptions, run_check
 
-        return run_check(args)
-    if args.command == "render":
-        from curator.commands.render import run_render
-
-        return run_render(
-            catalog=args.catalog, readme=args.readme, config_path=args.config, check=args.check
+    return run_check(
+        CheckOptions(
+            catalog=args.catalog, readme=args.readme, config=args.config, offline=args.offline,
+            format=args.format, output=args.output, no_cache=args.no_cache, changed_since=args.changed_since,
+            allow_private_hosts=args.allow_private_hosts, state=args.state,
         )
-    if args.command == "import":
-        from curator.commands.import_ import run_import
+    )
 
-        return run_import(markdown=args.markdown, catalog=args.catalog, force=args.force, dry_run=args.dry_run)
-    if args.command == "schema":
-        from curator.commands.schema import run_schema
 
-        return run_schema()
-    if args.command == "rules":
-        from curator.commands.rules import run_rules_command
+def _render(args: argparse.Namespace) -> int:
+    from curator.commands.render import run_render
 
-        return run_rules_command(args.rule)
-    if args.command == "config":
-        from curator.commands.config import run_config
+    return run_render(catalog=args.catalog, readme=args.readme, config_path=args.config, check=args.check)
 
-        return run_config(args.config)
-    raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover - argparse enforces choices
+
+def _import(args: argparse.Namespace) -> int:
+    from curator.commands.import_ import run_import
+
+    return run_import(markdown=args.markdown, catalog=args.catalog, force=args.force, dry_run=args.dry_run)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from curator.commands.schema import run_schema
+
+    return run_schema()
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from curator.commands.rules import run_rules_command
+
+    return run_rules_command(args.rule)
+
+
+def _config(args: argparse.Namespace) -> int:
+    from curator.commands.config import run_config
+
+    return run_config(args.config)
+
+
+# Commands import their modules on use so that `curator --help` stays fast.
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": _check,
+    "render": _render,
+    "import": _import,
+    "schema": _schema,
+    "rules": _rules,
+    "config": _config,
+}
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    return COMMANDS[args.command](args)

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from curator.catalog.models import CatalogFile, Entry, is_month
-from curator.errors import CatalogError
+from curator.errors import CatalogError, Problem
 from curator.yamlpos import PathKey, Positions, YamlLoadError, load_yaml
 
 CATALOG_SUFFIXES = (".yaml", ".yml")
@@ -66,7 +66,7 @@ def display_path(path: Path) -> str:
 
 def catalog_files(root: Path) -> list[Path]:
     if not root.exists():
-        raise CatalogError([f"{display_path(root)}: catalog directory does not exist"])
+        raise CatalogError([Problem(display_path(root), "catalog directory does not exist")])
     if root.is_file():
         return [root]
     return sorted(p for p in root.iterdir() if p.suffix in CATALOG_SUFFIXES and p.is_file())
@@ -74,11 +74,11 @@ def catalog_files(root: Path) -> list[Path]:
 
 def load_catalog(root: Path) -> Catalog:
     """Load every catalog file under `root`; raise CatalogError listing every problem in every file."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     sources: list[CatalogSource] = []
     files = catalog_files(root)
     if not files:
-        raise CatalogError([f"{display_path(root)}: no catalog files (*.yaml) found"])
+        raise CatalogError([Problem(display_path(root), "no catalog files (*.yaml) found")])
     for path in files:
         source, file_problems = load_file(path)
         problems.extend(file_problems)
@@ -89,28 +89,31 @@ def load_catalog(root: Path) -> Catalog:
     return Catalog(root=root, sources=tuple(sources))
 
 
-def load_file(path: Path) -> tuple[CatalogSource | None, list[str]]:
+def load_file(path: Path) -> tuple[CatalogSource | None, list[Problem]]:
     shown = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return None, [f"{shown}:1:1: file is not valid UTF-8 (byte {exc.start})"]
+        return None, [Problem(shown, f"file is not valid UTF-8 (byte {exc.start})", 1, 1)]
     except OSError as exc:
-        return None, [f"{shown}: cannot read: {exc.strerror}"]
+        return None, [Problem(shown, f"cannot read: {exc.strerror}")]
+    return load_text(text, path, shown)
+
+
+def load_text(text: str, path: Path, shown: str) -> tuple[CatalogSource | None, list[Problem]]:
     try:
         data, positions = load_yaml(text)
     except YamlLoadError as exc:
-        return None, [f"{shown}:{p.line}:{p.column}: {p.message}" for p in exc.problems]
+        return None, [Problem(shown, p.message, p.line, p.column) for p in exc.problems]
     if not isinstance(data, dict):
-        return None, [f"{shown}:1:1: expected a mapping with 'section' and 'entries'"]
+        return None, [Problem(shown, "expected a mapping with 'section' and 'entries'", 1, 1)]
     try:
         model = CatalogFile.model_validate(data)
     except ValidationError as exc:
         return None, [_format_error(shown, positions, err) for err in exc.errors()]
     problems = [
-        f"{shown}:{line}:{col}: {dotted(path)}: {message}"
+        Problem(shown, f"{dotted(path)}: {message}", *positions.at(path))
         for path, message in semantic_problems(model)
-        for line, col in [positions.at(path)]
     ]
     if problems:
         return None, problems
@@ -166,19 +169,19 @@ def dotted(path: PathKey) -> str:
     return out or "(document)"
 
 
-def _format_error(shown: str, positions: Positions, err: Any) -> str:
+def _format_error(shown: str, positions: Positions, err: Any) -> Problem:
     loc: PathKey = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     kind = err["type"]
     if kind == "extra_forbidden":
         line, col = positions.at(loc, key=True)
-        return f"{shown}:{line}:{col}: {dotted(loc)}: unknown key {loc[-1]!r}"
+        return Problem(shown, f"{dotted(loc)}: unknown key {loc[-1]!r}", line, col)
     line, col = positions.at(loc)
     message = err["msg"]
     if kind == "string_pattern_mismatch":
         message = _pattern_message(loc)
     elif kind == "missing":
         message = "required field is missing"
-    return f"{shown}:{line}:{col}: {dotted(loc)}: {message}"
+    return Problem(shown, f"{dotted(loc)}: {message}", line, col)
 
 
 def _pattern_message(loc: PathKey) -> str:

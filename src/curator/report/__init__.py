@@ -1,0 +1,6 @@
+"""Views of a list of findings: text for people, JSON for programs, annotations for GitHub, markdown for PRs."""
+
+from curator.report.model import LinkRow, Report
+from curator.report.render import FORMATS, render_report
+
+__all__ = ["FORMATS", "LinkRow", "Report", "render_report"]

@@ -1,3 +1,0 @@
-"""Registers the rules that need no network."""
-
-from curator.rules import duplicates, urls, wrong_link  # noqa: F401
