@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
 
 def md_escape(text: str) -> str:
     """Escape `text` so GitHub shows it literally inside a paragraph or a table cell."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Entities first (so the escapes below are not themselves escaped), then markdown punctuation.
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = text.replace("&", "&amp;")
     # '@' mentions and '#123' references would ping people and link issues from a bot's PR.
     text = text.replace("@", "@\u200b")
     return text.replace("\n", "<br>")
