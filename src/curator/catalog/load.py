@@ -176,7 +176,7 @@ def _format_error(shown: str, positions: Positions, err: Any) -> Problem:
         line, col = positions.at(loc, key=True)
         return Problem(shown, f"{dotted(loc)}: unknown key {loc[-1]!r}", line, col)
     line, col = positions.at(loc)
-    message = err["msg"]
+    message = str(err["msg"]).removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":
         message = _pattern_message(loc)
     elif kind == "missing":

