@@ -56,7 +56,13 @@ def generate(root: Path, entries: int) -> None:
                 f"    fields: {{released: '20{10 + n % 15}/{1 + n % 12:02d}', license: Apache-2.0}}\n"
             )
         (catalog / f"section-{f}.yaml").write_text("".join(lines), encoding="utf-8")
-        readme += [f"## Section {f}", "", f"<!-- curator:begin section-{f} -->", f"<!-- curator:end section-{f} -->", ""]
+        readme += [
+            f"## Section {f}",
+            "",
+            f"<!-- curator:begin section-{f} -->",
+            f"<!-- curator:end section-{f} -->",
+            "",
+        ]
     (root / "README.md").write_text("\n".join(readme), encoding="utf-8")
 
 

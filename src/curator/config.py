@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from curator.catalog.load import display_path, dotted
 from curator.errors import ConfigError
@@ -114,18 +114,6 @@ class Config(BaseModel):
     github: GithubSettings = Field(default_factory=GithubSettings)
     render: RenderSettings = Field(default_factory=RenderSettings)
 
-    @model_validator(mode="after")
-    def _known_rules(self) -> Config:
-        from curator.rules import RULES  # late: the registry imports config types
-
-        for name in self.rules:
-            if name not in RULES:
-                raise ValueError(f"unknown rule {name!r} in 'rules' (known: {', '.join(sorted(RULES))})")
-        for ignore in self.ignore:
-            if ignore.rule not in RULES and ignore.rule != "*":
-                raise ValueError(f"unknown rule {ignore.rule!r} in 'ignore'")
-        return self
-
 
 def load_config(path: Path | None, *, base: Path | None = None) -> tuple[Config, Path | None]:
     """Load `path`, or `curator.yaml` in `base` (the working directory) if it exists, or the defaults."""
@@ -162,4 +150,28 @@ def load_config(path: Path | None, *, base: Path | None = None) -> tuple[Config,
                 msg = str(err["msg"]).removeprefix("Value error, ")
                 lines.append(f"{shown}:{line}:{col}: {dotted(loc)}: {msg}")
         raise ConfigError("\n".join(lines)) from None
+    unknown = _unknown_rules(config)
+    if unknown:
+        raise ConfigError(
+            "\n".join(
+                f"{shown}:{line}:{col}: {where}: {msg}"
+                for where, (line, col), msg in (
+                    (dotted(loc), positions.at(loc, key=isinstance(loc[-1], str)), msg) for loc, msg in unknown
+                )
+            )
+        )
     return config, path
+
+
+def _unknown_rules(config: Config) -> list[tuple[tuple[str | int, ...], str]]:
+    from curator.rules import RULES  # late: the rules import this module's types
+
+    known = f"`curator rules` lists them: {', '.join(sorted(RULES))}"
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for name in config.rules:
+        if name not in RULES:
+            out.append((("rules", name), f"unknown rule {name!r} ({known})"))
+    for i, ignore in enumerate(config.ignore):
+        if ignore.rule not in RULES and ignore.rule != "*":
+            out.append((("ignore", i, "rule"), f"unknown rule {ignore.rule!r} ({known})"))
+    return out

@@ -97,9 +97,16 @@ def _check(args: argparse.Namespace) -> int:
 
     return run_check(
         CheckOptions(
-            catalog=args.catalog, readme=args.readme, config=args.config, offline=args.offline,
-            format=args.format, output=args.output, no_cache=args.no_cache, changed_since=args.changed_since,
-            allow_private_hosts=args.allow_private_hosts, state=args.state,
+            catalog=args.catalog,
+            readme=args.readme,
+            config=args.config,
+            offline=args.offline,
+            format=args.format,
+            output=args.output,
+            no_cache=args.no_cache,
+            changed_since=args.changed_since,
+            allow_private_hosts=args.allow_private_hosts,
+            state=args.state,
         )
     )
 

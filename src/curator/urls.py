@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -20,6 +21,24 @@ GITHUB_RESERVED_OWNERS = {
 }
 _OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _REPO = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+
+# Schemes that are real but are not web pages: reported, never "fixed" into http(s).
+NON_WEB_SCHEMES = frozenset({
+    "about", "blob", "chrome", "data", "file", "ftp", "ftps", "git", "irc", "javascript", "mailto", "news",
+    "sftp", "smb", "ssh", "tel", "vbscript", "ws", "wss",
+})
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_LETTERS_THEN_SLASHES = re.compile(r"^([A-Za-z]{2,8})(/{1,3})(.*)$", re.S)
+_DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_BARE_DOMAIN = re.compile(
+    rf"^(?:{_DOMAIN_LABEL}\.)+([A-Za-z]{{2,63}})\.?(?::(\d{{1,5}}))?(?:[/?#].*)?$", re.S
+)
+_HOST_LABEL = re.compile(r"^\w(?:[\w-]*\w)?$")
+# "readme.md", "index.html": file names, not domains without a scheme.
+_FILE_SUFFIXES = frozenset({
+    "md", "txt", "html", "htm", "pdf", "png", "jpg", "jpeg", "gif", "svg", "yaml", "yml", "json", "py",
+    "ipynb", "csv", "zip", "gz", "tar", "rst", "toml", "cfg", "ini", "js", "ts", "css", "xml",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +89,8 @@ def github_repo(url: str) -> GithubRepo | None:
 def normalize(url: str) -> str:
     """A comparison key for "same target": scheme, host case, www., default port, trailing slash, .git,
     fragment and tracking parameters do not matter; GitHub owner/repo compare case-insensitively.
-    Malformed URLs normalise to their stripped text, so they still compare equal to themselves."""
+    Malformed URLs normalise to their stripped text, so they still compare equal to themselves.
+    Idempotent: normalize(normalize(u)) == normalize(u)."""
     text = url.strip()
     try:
         parts = urlsplit(text)
@@ -80,22 +100,30 @@ def normalize(url: str) -> str:
     if not parts.scheme or not parts.netloc:
         return text
     host = (parts.hostname or "").lower().rstrip(".")
-    if host.startswith("www."):
+    if not host:
+        return text
+    while host.startswith("www.") and "." in host[4:]:
         host = host[4:]
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets
     scheme = parts.scheme.lower()
     if scheme == "http":
         scheme = "https"  # the same document is served on both nearly everywhere
     netloc = host if port is None or port in DEFAULT_PORTS.values() else f"{host}:{port}"
     path = parts.path or "/"
-    if path.endswith(".git"):
-        path = path[: -len(".git")]
-    path = path.rstrip("/") or "/"
+    while True:
+        trimmed = path.rstrip("/")
+        trimmed = trimmed.removesuffix(".git")
+        if trimmed == path:
+            break
+        path = trimmed
+    path = path or "/"
     query = urlencode(sorted(
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)
     ))
-    repo = github_repo(text)
+    repo = github_repo(urlunsplit((scheme, netloc, path, "", "")))
     if repo is not None:
-        path = "/" + repo.key + (repo.subpath.rstrip("/") if repo.subpath else "")
+        path = "/" + repo.key + repo.subpath
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
@@ -105,3 +133,169 @@ def host_of(url: str) -> str | None:
     except ValueError:
         return None
     return host.lower() if host else None
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+@dataclass(frozen=True, slots=True)
+class UrlProblem:
+    """Why a catalog URL is not an absolute http(s) URL, and the corrected URL when it is certain."""
+
+    message: str  # what is wrong, e.g. "the scheme 'hhttps' is a typo of 'https'"
+    advice: str  # what to do when there is no fix
+    fix: str | None = None
+
+
+def check_url(url: str) -> UrlProblem | None:
+    """None for an absolute http(s) URL with a host (and a valid port); otherwise what is wrong with it.
+
+    A fix is offered only when it is certain: a scheme typo (`hhttps://`, `htps://`, `http//`, `https:/`),
+    a bare domain (`example.com/x`), a protocol-relative `//host/x`, a doubled scheme, surrounding spaces;
+    and only when the corrected URL has a dotted host and passes this check itself."""
+    stripped = url.strip()
+    if not stripped:
+        return UrlProblem("it is empty", "write the page's full address, starting with https://")
+    if any(ch.isspace() for ch in stripped):
+        return UrlProblem(
+            "it contains a space",
+            "remove the space, or write it as %20 if the address really contains one",
+        )
+    if stripped != url:
+        inner = _check(stripped)
+        if inner is not None:
+            return inner
+        return UrlProblem("it starts or ends with spaces", "remove the spaces", stripped)
+    return _check(stripped)
+
+
+def _check(text: str) -> UrlProblem | None:
+    domain = _BARE_DOMAIN.match(text)
+    if domain and domain.group(1).lower() not in _FILE_SUFFIXES:
+        return _problem(
+            "it has no scheme, so it would render as a relative link",
+            "start it with https://",
+            f"https://{text}",
+        )
+    scheme_match = _SCHEME.match(text)
+    if scheme_match:
+        written = scheme_match.group(1)
+        scheme = written.lower()
+        after = text[scheme_match.end():]
+        if scheme in DEFAULT_PORTS:
+            if after.startswith("//") and not after.startswith("///"):
+                return _check_authority(text, scheme, after[2:])
+            return _problem(
+                f"'{written}:' must be followed by exactly two slashes",
+                f"write it as {scheme}://host/path",
+                f"{scheme}://{after.lstrip('/')}",
+            )
+        if scheme in NON_WEB_SCHEMES:
+            return UrlProblem(
+                f"'{written}:' is not a web address; only http(s) links can be rendered and checked",
+                "replace it with the http(s) address of the page, or remove the link",
+            )
+        typo = scheme_typo(scheme)
+        if typo is not None:
+            return _problem(
+                f"the scheme '{written}' is a typo of '{typo}'",
+                f"write it as {typo}://host/path",
+                f"{typo}://{after.lstrip('/')}",
+            )
+        return UrlProblem(
+            f"the scheme '{written}:' is not http or https",
+            "replace it with the http(s) address of the page",
+        )
+    slashes = _LETTERS_THEN_SLASHES.match(text)
+    if slashes:
+        letters = slashes.group(1).lower()
+        typo = letters if letters in DEFAULT_PORTS else scheme_typo(letters)
+        if typo is not None:
+            what = f"the ':' after '{slashes.group(1)}' is missing" if letters in DEFAULT_PORTS else (
+                f"the scheme '{slashes.group(1)}' is a typo of '{typo}' and lacks its ':'"
+            )
+            return _problem(what, f"write it as {typo}://host/path", f"{typo}://{slashes.group(3).lstrip('/')}")
+    if text.startswith("//"):
+        return _problem(
+            "it has no scheme (a protocol-relative address)",
+            "start it with https://",
+            f"https:{text}",
+        )
+    return UrlProblem(
+        "it is not an absolute URL (no http:// or https:// and host)",
+        "write the page's full address, starting with https://",
+    )
+
+
+def _check_authority(text: str, scheme: str, rest: str) -> UrlProblem | None:
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # an invalid bracketed (IPv6) host
+        return UrlProblem("the host is not a valid host name", "correct the host name")
+    netloc = parts.netloc
+    if not netloc or not (parts.hostname or ""):
+        return UrlProblem("it has no host", "write the full address, https://host/path")
+    host = parts.hostname or ""
+    if host in DEFAULT_PORTS and netloc.lower().endswith(":") and rest[len(netloc):].startswith("//"):
+        return _problem(
+            "the scheme is written twice",
+            "remove the first scheme",
+            rest,
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port_text = netloc.rsplit(":", 1)[-1]
+        return UrlProblem(
+            f"the port '{port_text}' is not a number from 1 to 65535", _PORT_ADVICE
+        )
+    if port == 0:
+        return UrlProblem("the port '0' is not a number from 1 to 65535", _PORT_ADVICE)
+    if not _valid_host(host):
+        return UrlProblem(f"the host '{host}' is not a valid host name", "correct the host name")
+    return None
+
+
+_PORT_ADVICE = "correct the port, or remove it to use the default"
+
+
+def _valid_host(host: str) -> bool:
+    if ":" in host:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+        return True
+    labels = host.removesuffix(".").split(".")
+    return all(_HOST_LABEL.match(label) for label in labels)
+
+
+def _problem(message: str, advice: str, candidate: str) -> UrlProblem:
+    """A problem whose fix is `candidate`, if the candidate is a good URL with a dotted host."""
+    fix = candidate if check_url(candidate) is None and "." in (host_of(candidate) or "") else None
+    return UrlProblem(message, advice, fix)
+
+
+def scheme_typo(scheme: str) -> str | None:
+    """'hhttps' → 'https', 'htp' → 'http', 'ttps' → 'https'; None for anything that is not a typo of them."""
+    word = scheme.lower()
+    if word in DEFAULT_PORTS or len(word) < 3 or not set(word) <= set("htpsx"):
+        return None
+    to_http, to_https = edit_distance(word, "http"), edit_distance(word, "https")
+    if min(to_http, to_https) > 2:
+        return None
+    if to_https < to_http or (to_https == to_http and "s" in word):
+        return "https"
+    return "http"

@@ -6,16 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.support.catalogs import tools_file, write_catalog
 
 from curator.catalog.load import load_catalog
 from curator.errors import CatalogError
 from curator.main import main
-from tests.support.catalogs import tools_file, write_catalog
 
 
 @pytest.fixture(autouse=True)
 def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # paths in messages are shown relative to the working directory
+
 
 GOOD = tools_file(
     """\
@@ -132,9 +133,7 @@ def test_missing_catalog_directory(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
-def test_cli_exits_2_with_one_line_per_problem(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
-) -> None:
+def test_cli_exits_2_with_one_line_per_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     write_catalog(tmp_path, {"tools": tools_file("  - id: alpha\n    name: Alpha\n    colour: red\n")})
     code = main(["check", "--offline", "--catalog", str(tmp_path / "catalog"), "--format", fmt])
     captured = capsys.readouterr()

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.support.catalogs import tools_file, write_catalog
 
 from curator.main import main
-from tests.support.catalogs import tools_file, write_catalog
 
 CATALOG = tools_file(
     """\
@@ -20,7 +20,7 @@ CATALOG = tools_file(
     url: https://example.org/beta/
     description: "Pipes | and <b>tags</b> and @someone"
   - id: gamma
-    name: Gamma
+    name: Beta mirror
     url: https://EXAMPLE.org/beta?utm_source=x
 """
 )
@@ -120,16 +120,17 @@ def test_rule_turned_off(project: Path, capsys: pytest.CaptureFixture[str]) -> N
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ("rules:\n  no-such-rule: {severity: error}\n", "curator.yaml:1:1: rules: unknown rule 'no-such-rule'"),
+        (
+            "rules:\n  no-such-rule: {severity: error}\n",
+            "curator.yaml:2:3: rules.no-such-rule: unknown rule 'no-such-rule'",
+        ),
         ("ignore:\n  - rule: malformed-url\n", "curator.yaml:2:5: ignore[0].reason: Field required"),
         ("linkz: {}\n", "curator.yaml:1:1: linkz: unknown key 'linkz'"),
         ("links:\n  concurrency: lots\n", "curator.yaml:2:16: links.concurrency: Input should be a valid integer"),
         ("rules: [\n", "curator.yaml:2:1: invalid YAML"),
     ],
 )
-def test_bad_config_exits_2(
-    project: Path, capsys: pytest.CaptureFixture[str], config: str, message: str
-) -> None:
+def test_bad_config_exits_2(project: Path, capsys: pytest.CaptureFixture[str], config: str, message: str) -> None:
     (project / "curator.yaml").write_text(config)
     code = main(["check", "--offline"])
     err = capsys.readouterr().err
@@ -143,9 +144,13 @@ def test_explicit_missing_config(project: Path, capsys: pytest.CaptureFixture[st
     assert "missing.yaml: configuration file not found" in capsys.readouterr().err
 
 
-def test_clean_catalog_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_clean_catalog_exits_0(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
-    write_catalog(tmp_path, {"tools": tools_file("  - id: alpha\n    name: Alpha\n    url: https://alpha.example.org/\n")})
+    write_catalog(
+        tmp_path, {"tools": tools_file("  - id: alpha\n    name: Alpha\n    url: https://alpha.example.org/\n")}
+    )
     assert main(["check", "--offline"]) == 0
     assert "0 errors, 0 warnings, 0 infos in 1 entry (1 link)" in capsys.readouterr().out
 

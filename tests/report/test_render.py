@@ -27,7 +27,12 @@ def test_github_annotation_escapes_data_and_properties() -> None:
 
 def test_markdown_report_escapes_everything_from_outside() -> None:
     finding = Finding(
-        rule="wrong-link", severity=Severity.ERROR, message=HOSTILE, entry="a/b", file="x.yaml", line=1,
+        rule="wrong-link",
+        severity=Severity.ERROR,
+        message=HOSTILE,
+        entry="a/b",
+        file="x.yaml",
+        line=1,
         fix=Fix(field="url", old="u", new="https://example.org/`x`|y"),
     )
     out = render_report("markdown", report(finding))
@@ -46,14 +51,27 @@ def test_md_escape_round_trips_visible_text() -> None:
 
 def test_json_includes_links_only_when_checked() -> None:
     row = LinkRow(
-        url="https://a.example/", state="ok", status=200, final_url="https://a.example/", title="A",
-        attempts=1, elapsed_ms=12.345, entries=("f/a",),
+        url="https://a.example/",
+        state="ok",
+        status=200,
+        final_url="https://a.example/",
+        title="A",
+        attempts=1,
+        elapsed_ms=12.345,
+        entries=("f/a",),
     )
     doc = json.loads(render_report("json", report(rows=[row])))
     assert doc["links"] == [
         {
-            "url": "https://a.example/", "state": "ok", "status": 200, "final_url": "https://a.example/",
-            "title": "A", "attempts": 1, "elapsed_ms": 12.3, "entries": ["f/a"], "cached": False,
+            "url": "https://a.example/",
+            "state": "ok",
+            "status": 200,
+            "final_url": "https://a.example/",
+            "title": "A",
+            "attempts": 1,
+            "elapsed_ms": 12.3,
+            "entries": ["f/a"],
+            "cached": False,
         }
     ]
     assert "links" not in json.loads(render_report("json", report()))

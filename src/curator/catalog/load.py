@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from curator.catalog.models import CatalogFile, Entry, is_month
+from curator.catalog.models import CatalogFile, Column, Entry, is_month
 from curator.errors import CatalogError, Problem
 from curator.yamlpos import PathKey, Positions, YamlLoadError, load_yaml
 
@@ -112,8 +112,7 @@ def load_text(text: str, path: Path, shown: str) -> tuple[CatalogSource | None, 
     except ValidationError as exc:
         return None, [_format_error(shown, positions, err) for err in exc.errors()]
     problems = [
-        Problem(shown, f"{dotted(path)}: {message}", *positions.at(path))
-        for path, message in semantic_problems(model)
+        Problem(shown, f"{dotted(path)}: {message}", *positions.at(path)) for path, message in semantic_problems(model)
     ]
     if problems:
         return None, problems
@@ -130,7 +129,7 @@ def semantic_problems(model: CatalogFile) -> list[tuple[PathKey, str]]:
             out.append((("section", "columns"), f"more than one column has role {role!r}"))
     if "name" not in roles:
         out.append((("section", "columns"), "no column has role 'name'"))
-    field_columns = {}
+    field_columns: dict[str, Column] = {}
     for i, column in enumerate(columns):
         if column.role == "field":
             if column.key is None:

@@ -40,9 +40,7 @@ class Column(BaseModel):
         description="name/description/link map to the entry's own keys; field maps to entry.fields[key]"
     )
     key: Slug | None = Field(default=None, description="for role 'field': the key in each entry's fields")
-    type: Literal["text", "month"] = Field(
-        default="text", description="'month' values must be YYYY/MM or YYYY-MM"
-    )
+    type: Literal["text", "month"] = Field(default="text", description="'month' values must be YYYY/MM or YYYY-MM")
     align: Literal["left", "center", "right"] | None = None
     label: str = Field(default=LinkEmoji, description="for role 'link': the text of the rendered link")
     linked: bool = Field(default=False, description="for role 'name': render the name as a link to the URL")

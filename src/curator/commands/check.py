@@ -32,7 +32,9 @@ class CheckOptions:
     state: Path | None = None
 
 
-def resolve_paths(config: Config, config_path: Path | None, catalog: Path | None, readme: Path | None) -> tuple[Path, Path]:
+def resolve_paths(
+    config: Config, config_path: Path | None, catalog: Path | None, readme: Path | None
+) -> tuple[Path, Path]:
     """Paths from the command line win; paths from curator.yaml are relative to that file."""
     base = config_path.parent if config_path is not None else Path.cwd()
     return (catalog or base / config.catalog, readme or base / config.readme)
@@ -86,8 +88,12 @@ def _report(catalog: Catalog, findings: list[Finding], facts: Facts, *, checked:
         for url, result in sorted(facts.links.items())
     ]
     return Report(
-        findings=findings, entries=catalog.entry_count, links=len(urls), link_rows=rows,
-        checked_links=checked, notes=notes,
+        findings=findings,
+        entries=catalog.entry_count,
+        links=len(urls),
+        link_rows=rows,
+        checked_links=checked,
+        notes=notes,
     )
 
 

@@ -23,8 +23,13 @@ def render_text(report: Report, *, color: bool = False, width: int = 100) -> str
     """Grouped by file; colour only when asked (a terminal without NO_COLOR)."""
     out = StringIO()
     console = Console(
-        file=out, force_terminal=color, no_color=not color, width=max(width, 60), highlight=False,
-        soft_wrap=True, color_system="standard" if color else None,
+        file=out,
+        force_terminal=color,
+        no_color=not color,
+        width=max(width, 60),
+        highlight=False,
+        soft_wrap=True,
+        color_system="standard" if color else None,
     )
     current: str | None = object.__repr__(object())
     for finding in report.findings:
@@ -128,13 +133,16 @@ def render_markdown(report: Report) -> str:
         group = [f for f in report.findings if f.severity == severity]
         if not group:
             continue
-        out += [f"### {heading} ({len(group)})", "", "| Rule | Entry | Where | Message | Fix |", "|---|---|---|---|---|"]
+        out += [
+            f"### {heading} ({len(group)})",
+            "",
+            "| Rule | Entry | Where | Message | Fix |",
+            "|---|---|---|---|---|",
+        ]
         for f in group:
             where = md_escape(f"{f.file}:{f.line}" if f.file and f.line else (f.file or ""))
             fix = f"`{f.fix.field}` → {md_escape_url(f.fix.new)}" if f.fix else ""
-            out.append(
-                f"| `{f.rule}` | {md_escape(f.entry or '')} | {where} | {md_escape(f.message)} | {fix} |"
-            )
+            out.append(f"| `{f.rule}` | {md_escape(f.entry or '')} | {where} | {md_escape(f.message)} | {fix} |")
         out.append("")
     if not report.findings:
         out += ["No findings.", ""]

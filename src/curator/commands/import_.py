@@ -1,0 +1,96 @@
+"""`curator import`: turn the resource tables of a markdown file into catalog files.
+
+Writes `<catalog>/<stem>.yaml` per table and `<catalog>/schema.json`, and rewrites the markdown file with
+mojibake repaired and each imported table between curator markers (rendered from the new catalog, so
+`curator render --check` passes straight away). Existing catalog files are only overwritten with --force.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from curator.catalog.load import display_path, semantic_problems
+from curator.catalog.models import CatalogFile
+from curator.catalog.write import dump_catalog_file, schema_json
+from curator.errors import CuratorError, UsageError
+from curator.markdown.files import read_markdown, write_text
+from curator.markdown.importer import ImportResult, import_markdown
+from curator.yamlpos import YamlLoadError, load_yaml
+
+SCHEMA_FILE = "schema.json"
+
+
+def _verified_dump(stem: str, model: CatalogFile) -> str:
+    """The YAML of `model`, after checking that loading it gives the same model back."""
+    text = dump_catalog_file(model, SCHEMA_FILE)
+    try:
+        data, _ = load_yaml(text)
+        same = CatalogFile.model_validate(data) == model
+    except (YamlLoadError, ValidationError):
+        same = False
+    problems = semantic_problems(model)
+    if not same or problems:
+        detail = (
+            "; ".join(message for _, message in problems) or "the written YAML does not read back the same"
+        )
+        raise CuratorError(f"{stem}.yaml: cannot write a valid catalog file for this table: {detail}")
+    return text
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
+
+
+def run_import(*, markdown: Path, catalog: Path, force: bool, dry_run: bool) -> int:
+    source = read_markdown(markdown)
+    result: ImportResult = import_markdown(source.text, source.shown)
+    if not result.files:
+        skipped = (
+            f" ({_plural(len(result.skipped), 'comparison table')} left as prose)" if result.skipped else ""
+        )
+        raise CuratorError(f"{source.shown}: no resource tables found{skipped}; nothing imported")
+
+    if catalog.exists() and not catalog.is_dir():
+        raise UsageError(f"{display_path(catalog)}: not a directory (--catalog names the catalog directory)")
+    outputs = {catalog / f"{stem}.yaml": _verified_dump(stem, model) for stem, model in result.files.items()}
+    existing = [path for path in outputs if path.exists()]
+    if existing and not force and not dry_run:
+        names = ", ".join(display_path(p) for p in existing)
+        raise UsageError(f"{names}: already exist; use --force to overwrite")
+
+    warnings = list(result.warnings)
+    if catalog.is_dir():
+        for other in sorted(catalog.iterdir()):
+            if other.suffix in {".yaml", ".yml"} and other not in outputs:
+                warnings.append(
+                    f"{display_path(other)}: not imported from {source.shown} and has no markers in it; "
+                    "`curator render` will refuse the README until it gets markers or is removed"
+                )
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+    verb = "would write" if dry_run else "wrote"
+    for (path, _), imported in zip(outputs.items(), result.tables, strict=True):
+        overwrite = " (overwriting)" if path in existing else ""
+        print(
+            f"{verb} {display_path(path)}: {_plural(len(imported.model.entries), 'entry', 'entries')}"
+            f" from line {imported.table.start_line}{overwrite}"
+        )
+    for table in result.skipped:
+        print(f"left the comparison table at {source.shown}:{table.start_line} as prose")
+    if not dry_run:
+        for path, text in outputs.items():
+            write_text(path, text)
+        write_text(catalog / SCHEMA_FILE, schema_json())
+        if result.readme != source.text:
+            write_text(markdown, result.readme, source.newline)
+    print(f"{verb} {display_path(catalog / SCHEMA_FILE)}")
+    if result.readme != source.text:
+        action = "would rewrite" if dry_run else "rewrote"
+        print(f"{action} {source.shown} with the tables between curator markers")
+    entries = _plural(result.entry_count, "entry", "entries")
+    print(f"{_plural(len(result.files), 'table')}, {entries}, {_plural(len(warnings), 'warning')}")
+    return 0

@@ -1,0 +1,60 @@
+"""`curator render`: regenerate the README tables from the catalog.
+
+Only what lies between curator markers changes. With --check nothing is written: exit 1 and a unified
+diff on standard output when the README is out of date, exit 0 when it is current.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+
+from curator.catalog.load import load_catalog
+from curator.config import load_config
+from curator.markdown.files import read_markdown, write_text
+from curator.markdown.render import render_table, splice
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their endings, split at "\n" only (str.splitlines also splits at U+2028 and the like)."""
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    return [*lines, parts[-1]] if parts[-1] else lines
+
+
+def run_render(*, catalog: Path | None, readme: Path | None, config_path: Path | None, check: bool) -> int:
+    config, found = load_config(config_path)
+    # Paths from the command line win; paths from curator.yaml are relative to that file.
+    base = found.parent if found is not None else Path.cwd()
+    catalog_dir = catalog or base / config.catalog
+    readme_path = readme or base / config.readme
+
+    loaded = load_catalog(catalog_dir)
+    current = read_markdown(readme_path)
+    # Repository metric columns (config.render.metrics) are not wired yet: render_table takes them as
+    # `metrics=` once the state database provides the values.
+    tables = {source.stem: render_table(source.model) for source in loaded.sources}
+    rendered = splice(current.text, tables, current.shown)
+
+    if check:
+        if rendered == current.text:
+            print(f"{current.shown} is up to date", file=sys.stderr)
+            return 0
+        diff = difflib.unified_diff(
+            _lines(current.text),
+            _lines(rendered),
+            fromfile=f"{current.shown} (current)",
+            tofile=f"{current.shown} (rendered)",
+        )
+        for line in diff:
+            sys.stdout.write(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+        print(f"{current.shown} is out of date; run `curator render` to update it", file=sys.stderr)
+        return 1
+
+    if rendered == current.text:
+        print(f"{current.shown} is up to date ({len(tables)} tables)", file=sys.stderr)
+        return 0
+    write_text(readme_path, rendered, current.newline)
+    print(f"rendered {len(tables)} tables into {current.shown}", file=sys.stderr)
+    return 0
