@@ -15,7 +15,9 @@ from curator.rules import RULES, RuleContext
 from tests.rules.support import entry, line_with, load, section
 
 NOW = datetime(2025, 10, 1, 12, tzinfo=UTC)
-REPO_RULES = ("repo-renamed", "repo-archived", "repo-stale", "repo-missing", "repo-disabled", "metadata-incomplete")
+REPO_RULES = (
+    "repo-renamed", "repo-archived", "repo-stale", "repo-missing", "repo-disabled", "metadata-incomplete"
+)
 
 
 def meta(requested: str, **fields: object) -> RepoMeta:
@@ -75,11 +77,12 @@ def test_renamed_main_url_and_extra_link_keep_their_sub_paths(tmp_path: Path) ->
     ]
     first = findings[0]
     assert first.severity is Severity.WARNING and first.entry == "tools/fastchat"
-    assert first.line == line_with(text, "url: ") + 0  # the url line of the entry
+    assert first.line == line_with(text, "url: ")
+    assert findings[1].line == line_with(text, "label: ")
     assert first.url == "https://github.com/lm-sys/FastChat/tree/main/docs#serving"
     assert first.message == (
-        "the url of 'Vicuna': github.com/lm-sys/FastChat moved to github.com/lmsys-org/fastchat; update the link "
-        "to https://github.com/lmsys-org/fastchat/tree/main/docs#serving"
+        "the url of 'Vicuna': github.com/lm-sys/FastChat moved to github.com/lmsys-org/fastchat; update the "
+        "link to https://github.com/lmsys-org/fastchat/tree/main/docs#serving"
     )
     assert findings[1].message.startswith("link 'code' (links[0].url) of 'Vicuna': ")
 
@@ -97,7 +100,10 @@ def test_archived(tmp_path: Path) -> None:
     )})
     the_facts = facts(meta("old/tool", archived=True), meta("new/tool"))
     findings = run(catalog, "repo-archived", the_facts)
-    assert [(f.entry, f.severity) for f in findings] == [("tools/a", Severity.WARNING), ("tools/c", Severity.WARNING)]
+    assert [(f.entry, f.severity) for f in findings] == [
+        ("tools/a", Severity.WARNING),
+        ("tools/c", Severity.WARNING),
+    ]
     assert "github.com/old/tool is archived (read-only, no longer maintained)" in findings[0].message
 
 
@@ -119,7 +125,8 @@ def test_stale_after_the_configured_days(tmp_path: Path) -> None:
         "github.stale_days = 365); check that it still works and whether it has a successor"
     )
     strict = Config(github=GithubSettings(stale_days=180))
-    assert [f.entry for f in run(catalog, "repo-stale", the_facts, config=strict)] == ["tools/fresh", "tools/old"]
+    stale = run(catalog, "repo-stale", the_facts, config=strict)
+    assert [f.entry for f in stale] == ["tools/old", "tools/fresh"]
 
 
 def test_missing_is_a_warning_until_the_failure_policy_confirms_it(tmp_path: Path) -> None:
@@ -145,12 +152,12 @@ def test_missing_is_a_warning_until_the_failure_policy_confirms_it(tmp_path: Pat
         "tools/long": Severity.ERROR,
     }
     assert findings["tools/new"].message == (
-        "the url of 'Just gone': github.com/a/just-gone was not found on GitHub (since 2025-10-01, 1 run); it "
-        "becomes an error after 3 consecutive runs over 5 days — check whether it moved or was deleted"
+        "the url of 'Just gone': github.com/a/just-gone was not found on GitHub (since 2025-10-01, 1 run); "
+        "it becomes an error after 3 consecutive runs over 5 days — check whether it moved or was deleted"
     )
     assert findings["tools/long"].message == (
-        "the url of 'Long gone': github.com/a/long-gone no longer exists on GitHub (missing since 2025-09-25, "
-        "4 runs); update the link to where the project lives now, or remove the entry"
+        "the url of 'Long gone': github.com/a/long-gone no longer exists on GitHub "
+        "(missing since 2025-09-25, 4 runs); update the link to where the project lives now, or remove the entry"
     )
     lenient = Config(history=HistorySettings(failure_runs=2, failure_days=0))
     severities = {f.entry: f.severity for f in run(catalog, "repo-missing", the_facts, config=lenient)}
@@ -166,7 +173,7 @@ def test_disabled(tmp_path: Path) -> None:
 
 def test_metadata_incomplete_one_finding_per_reason(tmp_path: Path) -> None:
     catalog = load(tmp_path, {"tools": section(entry("x", "X", "https://example.org"))})
-    reasons = ["GitHub's rate limit is used up; 3 repositories not fetched", "GitHub could not return 1 repository"]
+    reasons = ["GitHub's rate limit is used up; 3 repositories not fetched", "GitHub could not return a/b"]
     findings = run(catalog, "metadata-incomplete", facts(incomplete=reasons))
     assert [(f.message, f.severity, f.entry, f.file) for f in findings] == [
         (f"repository metadata is incomplete: {r}", Severity.WARNING, None, None) for r in reasons

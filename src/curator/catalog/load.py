@@ -149,11 +149,11 @@ def semantic_problems(model: CatalogFile) -> list[tuple[PathKey, str]]:
         else:
             seen[entry.id] = index
         for key, value in entry.fields.items():
-            column = field_columns.get(key)
-            if column is None:
+            declared = field_columns.get(key)
+            if declared is None:
                 known = ", ".join(sorted(field_columns)) or "none"
                 out.append((("entries", index, "fields", key), f"unknown field {key!r} (section fields: {known})"))
-            elif column.type == "month" and value and not is_month(value):
+            elif declared.type == "month" and value and not is_month(value):
                 out.append((("entries", index, "fields", key), f"{value!r} is not a month (YYYY/MM or YYYY-MM)"))
     return out
 
