@@ -34,7 +34,13 @@ _YAML12_NUMBER = re.compile(
 )
 
 
+# Line breaks other than "\n": PyYAML mangles them in plain, single-quoted and literal scalars.
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if _OTHER_BREAKS.search(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if "\n" in value:
         # PyYAML falls back to a quoted style by itself when a literal block cannot hold the value.
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")

@@ -33,9 +33,7 @@ def _verified_dump(stem: str, model: CatalogFile) -> str:
         same = False
     problems = semantic_problems(model)
     if not same or problems:
-        detail = (
-            "; ".join(message for _, message in problems) or "the written YAML does not read back the same"
-        )
+        detail = "; ".join(message for _, message in problems) or "the written YAML does not read back the same"
         raise CuratorError(f"{stem}.yaml: cannot write a valid catalog file for this table: {detail}")
     return text
 
@@ -48,9 +46,7 @@ def run_import(*, markdown: Path, catalog: Path, force: bool, dry_run: bool) -> 
     source = read_markdown(markdown)
     result: ImportResult = import_markdown(source.text, source.shown)
     if not result.files:
-        skipped = (
-            f" ({_plural(len(result.skipped), 'comparison table')} left as prose)" if result.skipped else ""
-        )
+        skipped = f" ({_plural(len(result.skipped), 'comparison table')} left as prose)" if result.skipped else ""
         raise CuratorError(f"{source.shown}: no resource tables found{skipped}; nothing imported")
 
     if catalog.exists() and not catalog.is_dir():

@@ -1,0 +1,182 @@
+"""Render catalog files as GFM tables and splice them into the README between curator markers.
+
+    <!-- curator:begin research-llms -->
+    | Language Model | Description | Link |
+    ...
+
+    <!-- curator:end research-llms -->
+
+Everything outside the markers is the maintainers' prose and is never touched. The blank line before the
+end marker matters: on GitHub a table only ends at a blank line, so without it the marker would become a
+row of the table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from curator.catalog.models import CatalogFile, Column, Entry, ExtraLink
+from curator.errors import CuratorError
+from curator.markdown.links import format_link
+from curator.markdown.tables import markdown_parser
+
+MARKER_RE = re.compile(r"^ {0,3}<!--\s*curator:(?P<kind>begin|end)\s+(?P<stem>\S+?)\s*-->\s*$")
+
+_DELIMITERS = {None: "---", "left": ":---", "center": ":---:", "right": "---:"}
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class MarkerError(CuratorError):
+    """The README's curator markers do not match the catalog. Carries every problem, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def begin_marker(stem: str) -> str:
+    return f"<!-- curator:begin {stem} -->"
+
+
+def end_marker(stem: str) -> str:
+    return f"<!-- curator:end {stem} -->"
+
+
+def escape_cell(text: str) -> str:
+    """A value as table-cell source: `|` escaped, line breaks as `<br>` (the importer reverses both)."""
+    return _NEWLINE.sub("<br>", text.replace("|", "\\|"))
+
+
+def _links(links: Sequence[ExtraLink], column: str) -> list[str]:
+    return [format_link(link.label, link.url) for link in links if link.column == column]
+
+
+def _cell(column: Column, entry: Entry) -> str:
+    parts: list[str]
+    if column.role == "name":
+        name = format_link(entry.name, entry.url) if column.linked and entry.url else entry.name
+        parts = [name, *_links(entry.links, "name")]
+    elif column.role == "description":
+        parts = [entry.description or "", *_links(entry.links, "description")]
+    elif column.role == "link":
+        main = [format_link(column.label, entry.url)] if entry.url else []
+        parts = [*main, *_links(entry.links, "link")]
+    else:
+        parts = [entry.fields.get(column.key or "", "")]
+    return escape_cell(" ".join(p for p in parts if p))
+
+
+def _row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def render_table(model: CatalogFile, *, metrics: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The GFM table of one catalog file, ending with a newline.
+
+    `metrics`, when given, adds one column per key (the header) after the catalog's own columns; its
+    values are the cells in entry order (missing ones are left empty).
+    """
+    columns = model.section.columns
+    extra = dict(metrics or {})
+    headers = [escape_cell(c.header) for c in columns] + [escape_cell(h) for h in extra]
+    delimiters = [_DELIMITERS[c.align] for c in columns] + ["---"] * len(extra)
+    lines = [_row(headers), _row(delimiters)]
+    for index, entry in enumerate(model.entries):
+        cells = [_cell(c, entry) for c in columns]
+        cells += [escape_cell(values[index]) if index < len(values) else "" for values in extra.values()]
+        lines.append(_row(cells))
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Region:
+    """A marked region: the lines strictly between `begin_line` and `end_line` (1-based) are generated."""
+
+    stem: str
+    begin_line: int
+    end_line: int
+
+
+def _code_lines(text: str) -> set[int]:
+    """0-based lines inside fenced or indented code blocks, where markers are examples, not markers."""
+    out: set[int] = set()
+    for token in markdown_parser().parse(text):
+        if token.type in {"fence", "code_block"} and token.map is not None:
+            out.update(range(token.map[0], token.map[1]))
+    return out
+
+
+def marker_regions(text: str, source: str) -> tuple[list[Region], list[str]]:
+    """The marked regions of `text` and, one line each, every problem with the markers."""
+    code = _code_lines(text)
+    regions: list[Region] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    open_stem: str | None = None
+    open_line = 0
+    for index, line in enumerate(text.split("\n")):
+        match = MARKER_RE.match(line)
+        if match is None or index in code:
+            continue
+        kind, stem, number = match.group("kind"), match.group("stem"), index + 1
+        if kind == "begin":
+            if open_stem is not None:
+                problems.append(
+                    f"{source}:{number}: begin marker for {stem!r} inside the region of {open_stem!r} "
+                    f"(opened on line {open_line}, not yet ended)"
+                )
+                continue
+            if stem in seen:
+                problems.append(
+                    f"{source}:{number}: second region for {stem!r} (the first begins on line {seen[stem]})"
+                )
+            open_stem, open_line = stem, number
+        elif open_stem is None:
+            problems.append(f"{source}:{number}: end marker for {stem!r} without a begin marker")
+        elif stem != open_stem:
+            problems.append(
+                f"{source}:{number}: end marker for {stem!r} but the open region is {open_stem!r} "
+                f"(begun on line {open_line})"
+            )
+        else:
+            seen.setdefault(stem, open_line)
+            regions.append(Region(stem, open_line, number))
+            open_stem = None
+    if open_stem is not None:
+        problems.append(
+            f"{source}:{open_line}: begin marker for {open_stem!r} has no end marker "
+            f"({end_marker(open_stem)} on a line of its own)"
+        )
+    return regions, problems
+
+
+def splice(readme: str, tables: Mapping[str, str], source: str) -> str:
+    """Replace the content of every marked region of `readme` with `tables[stem]`.
+
+    Raises MarkerError when the markers are broken, when a marker names a table that is not in
+    `tables`, or when a table has no region (its content would silently go missing from the README).
+    """
+    regions, problems = marker_regions(readme, source)
+    for region in regions:
+        if region.stem not in tables:
+            known = ", ".join(sorted(tables)) or "none"
+            problems.append(
+                f"{source}:{region.begin_line}: marker for {region.stem!r} but the catalog has no file "
+                f"{region.stem}.yaml (catalog files: {known})"
+            )
+    marked = {r.stem for r in regions}
+    for stem in tables:
+        if stem not in marked:
+            problems.append(
+                f"{source}: no region for catalog file {stem}.yaml: add the lines {begin_marker(stem)} and "
+                f"{end_marker(stem)} where its table belongs"
+            )
+    if problems:
+        raise MarkerError(problems)
+    lines = readme.split("\n")
+    for region in sorted(regions, key=lambda r: r.begin_line, reverse=True):
+        body = [*tables[region.stem].rstrip("\n").split("\n"), ""]
+        lines[region.begin_line : region.end_line - 1] = body
+    return "\n".join(lines)

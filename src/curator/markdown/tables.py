@@ -1,0 +1,193 @@
+"""Find the GFM tables of a markdown document, with each cell's raw inline source and line numbers.
+
+markdown-it-py finds the tables and their line ranges. A table inside an HTML block (a `<details>`
+section without a blank line after `<summary>`) is part of that block's raw HTML to markdown-it, so
+the content of every HTML block is parsed again, one opening line at a time, to find tables in it.
+
+markdown-it pads short rows and silently drops the extra cells of long ones; the row's own source line
+is split again here so that both are reported, and the extra cells' text appears in the warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+Align = Literal["left", "center", "right"]
+
+_ALIGNS: dict[str, Align] = {
+    "text-align:left": "left",
+    "text-align:center": "center",
+    "text-align:right": "right",
+}
+# What markdown-it trims from a cell (JavaScript's String.prototype.trim set); also used by the importer.
+CELL_TRIM = "\t\n\v\f\r \xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+def markdown_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table")
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int  # 1-based line of the row in the document
+    cells: tuple[str, ...]  # raw inline markdown of each cell, `\|` already turned into `|`
+    extra: tuple[str, ...] = ()  # cells beyond the header's count, not part of `cells`
+    padded: int = 0  # how many empty cells were added because the row was short
+
+
+@dataclass(frozen=True)
+class Table:
+    start_line: int  # 1-based line of the header row
+    end_line: int  # 1-based line of the last row (inclusive)
+    headers: tuple[str, ...]
+    aligns: tuple[Align | None, ...]
+    rows: tuple[Row, ...]
+    heading: str | None = None  # raw inline text of the nearest preceding heading
+    heading_line: int | None = None
+    in_html: bool = False  # found inside an HTML block
+    warnings: tuple[tuple[int, str], ...] = field(default=(), compare=False)  # (line, message)
+
+
+def split_row(line: str) -> list[str]:
+    """Split a table row's source into cells the way markdown-it does (`\\|` does not split)."""
+    text = line.strip(CELL_TRIM)
+    while text.startswith(">"):  # a table in a block quote
+        text = text[1:].lstrip(" ")
+    cells: list[str] = []
+    current = ""
+    last = 0
+    escaped = False
+    for pos, ch in enumerate(text):
+        if ch == "|":
+            if escaped:
+                current += text[last : pos - 1]
+                last = pos
+            else:
+                cells.append(current + text[last:pos])
+                current = ""
+                last = pos + 1
+        escaped = ch == "\\"
+    cells.append(current + text[last:])
+    if cells and cells[0] == "":
+        cells.pop(0)
+    if cells and cells[-1] == "":
+        cells.pop()
+    return [c.strip(CELL_TRIM) for c in cells]
+
+
+def find_tables(text: str) -> list[Table]:
+    """Every table of `text`, in document order. Row-shape problems are in each table's `warnings`."""
+    lines = text.split("\n")
+    return list(_walk(markdown_parser(), lines, 0, len(lines), _Context(), in_html=False))
+
+
+@dataclass
+class _Context:
+    heading: str | None = None
+    heading_line: int | None = None
+
+
+def _walk(
+    md: MarkdownIt, lines: list[str], first: int, last: int, context: _Context, *, in_html: bool
+) -> Iterator[Table]:
+    """Tables in lines[first:last] (0-based). An HTML block's lines after its first are parsed again."""
+    tokens = md.parse("\n".join(lines[first:last]))
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type == "heading_open" and i + 1 < len(tokens) and token.map is not None:
+            context.heading = tokens[i + 1].content.strip()
+            context.heading_line = first + token.map[0] + 1
+        elif token.type == "html_block" and token.map is not None:
+            start, end = token.map[0] + first, token.map[1] + first
+            if end - start > 1:
+                yield from _walk(
+                    md, lines, start + 1, end, _Context(context.heading, context.heading_line), in_html=True
+                )
+        elif token.type == "table_open":
+            close = _matching_close(tokens, i)
+            yield _table(tokens[i : close + 1], lines, first, context, in_html)
+            i = close
+        i += 1
+
+
+def _matching_close(tokens: list[Token], start: int) -> int:
+    depth = 0
+    for j in range(start, len(tokens)):
+        depth += tokens[j].nesting if tokens[j].type.startswith("table") else 0
+        if tokens[j].type == "table_close" and depth == 0:
+            return j
+    return len(tokens) - 1  # pragma: no cover - markdown-it always closes a table
+
+
+def _table(
+    tokens: list[Token],
+    lines: list[str],
+    offset: int,
+    context: _Context,
+    in_html: bool,
+) -> Table:
+    headers: list[str] = []
+    aligns: list[Align | None] = []
+    rows: list[Row] = []
+    warnings: list[tuple[int, str]] = []
+    current: list[str] | None = None
+    row_line = 0
+    in_head = False
+    for token in tokens:
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "th_open":
+            style = token.attrs.get("style")
+            aligns.append(_ALIGNS.get(style) if isinstance(style, str) else None)
+        elif token.type == "tr_open" and token.map is not None:
+            current = []
+            row_line = token.map[0] + offset
+        elif token.type == "inline" and current is not None:
+            current.append(token.content)
+        elif token.type == "tr_close" and current is not None:
+            if in_head:
+                headers = current
+            else:
+                rows.append(_row(current, lines[row_line], row_line + 1, len(headers), warnings))
+            current = None
+    table_map = tokens[0].map or [0, 1]
+    return Table(
+        start_line=table_map[0] + offset + 1,
+        end_line=table_map[1] + offset,
+        headers=tuple(headers),
+        aligns=tuple(aligns),
+        rows=tuple(rows),
+        heading=context.heading,
+        heading_line=context.heading_line,
+        in_html=in_html,
+        warnings=tuple(warnings),
+    )
+
+
+def _row(cells: list[str], raw: str, line: int, width: int, warnings: list[tuple[int, str]]) -> Row:
+    raw_cells = split_row(raw)
+    if len(raw_cells) < width:
+        padded = width - len(raw_cells)
+        warnings.append(
+            (
+                line,
+                f"row has {len(raw_cells)} cell(s), the header {width}; padded with {padded} empty cell(s)",
+            )
+        )
+        return Row(line=line, cells=tuple(cells), padded=padded)
+    if len(raw_cells) > width:
+        extra = tuple(raw_cells[width:])
+        shown = ", ".join(repr(c) for c in extra)
+        warnings.append(
+            (line, f"row has {len(raw_cells)} cells, the header {width}; extra cell(s) not imported: {shown}")
+        )
+        return Row(line=line, cells=tuple(cells), extra=extra)
+    return Row(line=line, cells=tuple(cells))
