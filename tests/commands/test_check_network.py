@@ -1,0 +1,172 @@
+"""`curator check` with the network phase, end to end: real link servers on loopback, the fake GitHub API,
+a real state database, several runs with an injected clock."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from curator.commands.check import CheckOptions, run_check
+from curator.main import main
+from tests.support.catalogs import tools_file, write_catalog
+from tests.support.fake_github import GOOD_TOKEN, FakeGithub
+from tests.support.linkfarm import LinkFarm, link_farm
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def farm() -> Iterator[LinkFarm]:
+    with link_farm() as farm:
+        yield farm
+
+
+@pytest.fixture
+def api() -> Iterator[FakeGithub]:
+    with FakeGithub(host="127.0.0.3") as api:
+        api.add("acme/alpha", stars=12_400, description="Alpha trains models")
+        api.add("acme/old-beta", stars=10, archived=True)
+        api.add("acme/gamma", stars=5).old_names.append("acme/gamma-legacy")
+        yield api
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, farm: LinkFarm, api: FakeGithub) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GITHUB_TOKEN", GOOD_TOKEN)
+    host = farm.host("127.0.0.2")
+    entries = f"""\
+  - id: alpha
+    name: Alpha
+    url: https://github.com/acme/alpha
+  - id: beta
+    name: Old Beta
+    url: https://github.com/acme/old-beta
+  - id: gamma
+    name: Gamma
+    url: https://github.com/acme/gamma-legacy
+  - id: page
+    name: Page
+    url: {host.url("/ok/page")}
+  - id: moved
+    name: Moved
+    url: {host.url("/moved/there")}
+  - id: gone
+    name: Gone
+    url: {host.url("/status/404/gone")}
+"""
+    write_catalog(tmp_path, {"tools": tools_file(entries)})
+    (tmp_path / "curator.yaml").write_text(f"github:\n  api_url: {api.url}\nlinks:\n  timeout: 5\n  retries: 0\n")
+    return tmp_path
+
+
+def check(project: Path, now: datetime, **options: Any) -> tuple[int, dict[str, Any]]:
+    out = project / "report.json"
+    opts = CheckOptions(format="json", output=out, allow_private_hosts=True, **options)
+    code = run_check(opts, now=now)
+    return code, json.loads(out.read_text())
+
+
+def by_rule(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(f["rule"], f["entry"]): f for f in doc["findings"]}
+
+
+def test_first_run_findings_and_links(project: Path, farm: LinkFarm, api: FakeGithub) -> None:
+    code, doc = check(project, T0)
+    found = by_rule(doc)
+    assert found[("dead-link", "tools/gone")]["severity"] == "warning"  # one failing run is not yet an error
+    assert "failing since" in found[("dead-link", "tools/gone")]["message"]
+    assert found[("redirected", "tools/moved")]["fix"]["new"].endswith("/ok/there")
+    assert found[("repo-archived", "tools/beta")]["severity"] == "warning"
+    assert found[("repo-renamed", "tools/gamma")]["fix"] == {
+        "field": "url",
+        "old": "https://github.com/acme/gamma-legacy",
+        "new": "https://github.com/acme/gamma",
+    }
+    assert code == 0  # nothing is an error yet
+    states = {row["url"].rsplit("/", 2)[-2]: row["state"] for row in doc["links"]}
+    assert states == {"ok": "ok", "moved": "redirect", "404": "dead"}
+    # Repository front pages answered by metadata were not fetched as links (no request left loopback).
+    assert all("github.com" not in row["url"] for row in doc["links"])
+    assert len(api.calls("/graphql")) == 1
+
+
+def test_failure_becomes_error_after_three_runs_over_five_days(project: Path) -> None:
+    for day, expected in ((0, "warning"), (3, "warning"), (6, "error")):
+        code, doc = check(project, T0 + timedelta(days=day))
+        assert by_rule(doc)[("dead-link", "tools/gone")]["severity"] == expected, day
+    assert code == 1
+
+
+def test_recent_ok_links_come_from_the_cache(project: Path, farm: LinkFarm) -> None:
+    check(project, T0)
+    before = len(farm.hits)
+    _code, doc = check(project, T0 + timedelta(hours=1))
+    new_paths = sorted(h.path for h in farm.hits[before:])
+    assert "/ok/page" not in new_paths  # ok within max_age: not requested again
+    assert "/status/404/gone" in new_paths  # failures are always re-checked
+    assert any(row["cached"] for row in doc["links"])
+    _code, _doc = check(project, T0 + timedelta(hours=2), no_cache=True)
+    assert any(h.path == "/ok/page" for h in farm.hits[before:][len(new_paths) :])
+
+
+def test_no_network_exits_2_and_records_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    # Nothing listens on port 9 of these addresses: every connection is refused, on two hosts.
+    entries = "".join(f"  - id: e{i}\n    name: Site {i}\n    url: http://127.0.0.{i + 10}:9/page\n" for i in range(3))
+    write_catalog(tmp_path, {"tools": tools_file(entries)})
+    code = main(["check", "--allow-private-hosts", "--state", "state.db"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "no host could be reached" in err
+    with sqlite3.connect(tmp_path / "state.db") as db:
+        assert db.execute("select count(*) from link_results").fetchone() == (0,)
+
+
+def test_private_hosts_are_refused_without_permission(project: Path) -> None:
+    code, doc = check(project, T0, allow_private_hosts=False)
+    refused = [f for f in doc["findings"] if f["rule"] == "link-refused"]
+    assert {f["entry"] for f in refused} == {"tools/page", "tools/moved", "tools/gone"}
+    assert code == 1
+
+
+def test_changed_since_checks_only_changed_entries(project: Path, farm: LinkFarm) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=project, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.email=t@example.org", "-c", "user.name=t", "add", "catalog")
+    git("-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "base")
+    catalog = project / "catalog" / "tools.yaml"
+    catalog.write_text(catalog.read_text().replace("/ok/page", "/ok/page2"))
+    _code, doc = check(project, T0, changed_since="HEAD")
+    assert [row["url"].rsplit("/", 1)[-1] for row in doc["links"]] == ["page2"]
+    assert doc["summary"]["entries"] == 6  # the whole catalog still loads and the offline rules run on it
+    assert any("changed since HEAD" in note for note in doc["notes"])
+
+
+def test_bad_token_exits_2_without_showing_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_wrongwrongwrongwrong")
+    code = main(["check", "--allow-private-hosts"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "401" in err
+    assert "ghp_wrong" not in err
+
+
+def test_options_dataclass_matches_cli() -> None:
+    # Every CLI option of `check` maps to a CheckOptions field (a new flag cannot be silently dropped).
+    replace(CheckOptions(), offline=True, no_cache=True, changed_since="x", allow_private_hosts=True)
