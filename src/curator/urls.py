@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -61,6 +62,7 @@ class GithubRepo:
         return f"https://github.com/{self.full_name}{self.subpath}"
 
 
+@lru_cache(maxsize=65536)  # pure, and every rule asks again for the same URLs
 def github_repo(url: str) -> GithubRepo | None:
     """`github.com/{owner}/{repo}[/sub/path]` → GithubRepo; anything else → None."""
     try:
@@ -86,6 +88,7 @@ def github_repo(url: str) -> GithubRepo | None:
     return GithubRepo(owner=owner, name=name, subpath=subpath)
 
 
+@lru_cache(maxsize=65536)  # pure, and every rule asks again for the same URLs
 def normalize(url: str) -> str:
     """A comparison key for "same target": scheme, host case, www., default port, trailing slash, .git,
     fragment and tracking parameters do not matter; GitHub owner/repo compare case-insensitively.
@@ -159,6 +162,7 @@ class UrlProblem:
     fix: str | None = None
 
 
+@lru_cache(maxsize=65536)  # pure, and every rule asks again for the same URLs
 def check_url(url: str) -> UrlProblem | None:
     """None for an absolute http(s) URL with a host (and a valid port); otherwise what is wrong with it.
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from curator.urls import edit_distance, github_repo
@@ -119,6 +120,7 @@ class Target:
         return "repository" if self.is_github else "address"
 
 
+@lru_cache(maxsize=65536)  # pure; several rules ask for the same URL
 def link_target(url: str) -> Target:
     repo = github_repo(url)
     parts: list[str]
