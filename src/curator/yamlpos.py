@@ -7,7 +7,7 @@ silently resolve by keeping the last one, are reported instead: silently losing 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,76 +100,92 @@ class _Builder:
                 return str(tag)
         return _STR_TAG
 
-    def build(self, events: Iterator[yaml.Event]) -> Any:
+    def build(self, loader: yaml.SafeLoader) -> Any:
+        """Consume `loader`'s events. The loop dispatches on the exact event class and keeps lookups local:
+        it runs once per value of the catalog, so its cost is most of the load time."""
         stack: list[_Frame] = []
         root: Any = None
         documents = 0
-        for event in events:
-            if isinstance(event, yaml.DocumentStartEvent):
+        values = self.positions.values
+        scalar = self.scalar
+        resolver_starts = self._resolvers
+        get_event: Callable[[], yaml.Event] = loader.get_event
+        while True:
+            event = get_event()
+            cls = event.__class__
+            if cls is yaml.StreamEndEvent:
+                return root
+            if cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+                frame = stack.pop()
+                if not stack:
+                    root = frame.container
+                continue
+            if cls is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     line, col = _mark(event)
                     self.problems.append(YamlProblem(line, col, "expected one YAML document, found several"))
                     return root
                 continue
-            if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                frame = stack.pop()
-                if not stack:
-                    root = frame.container
+            if cls is yaml.StreamStartEvent or cls is yaml.DocumentEndEvent:
                 continue
-            if not isinstance(
-                event, yaml.ScalarEvent | yaml.MappingStartEvent | yaml.SequenceStartEvent | yaml.AliasEvent
-            ):
-                continue  # stream and document ends
             parent = stack[-1] if stack else None
-            # A scalar in key position is a key, not a value.
-            if parent is not None and isinstance(parent.container, dict) and parent.key is _NO_KEY:
-                self._key(parent, event)
-                continue
             if parent is None:
                 path: PathKey = ()
-            elif isinstance(parent.container, list):
-                path = (*parent.path, len(parent.container))
             else:
-                path = (*parent.path, parent.key)
-            self.positions.values[path] = _mark(event)
+                container = parent.container
+                if container.__class__ is dict:
+                    if parent.key is _NO_KEY:  # a scalar in key position is a key, not a value
+                        self._key(parent, event)
+                        continue
+                    path = (*parent.path, parent.key)
+                else:
+                    path = (*parent.path, len(container))
+            mark = event.start_mark
+            values[path] = (mark.line + 1, mark.column + 1)
             value: Any
-            if isinstance(event, yaml.ScalarEvent):
-                value = self.scalar(event)
-            elif isinstance(event, yaml.AliasEvent):
+            if cls is yaml.ScalarEvent:
+                # Inline fast path: a quoted scalar, or a plain one no implicit resolver claims, is a string.
+                if event.tag is None and (
+                    not event.implicit[0] or (event.value and event.value[0] not in resolver_starts)
+                ):
+                    value = event.value
+                else:
+                    value = scalar(event)
+            elif cls is yaml.AliasEvent:
                 value = self._anchors.get(event.anchor or "")
             else:
-                value = {} if isinstance(event, yaml.MappingStartEvent) else []
+                value = {} if cls is yaml.MappingStartEvent else []
                 stack.append(_Frame(value, path))
-            anchor = getattr(event, "anchor", None)
-            if anchor and not isinstance(event, yaml.AliasEvent):
-                self._anchors[anchor] = value
+            if cls is not yaml.AliasEvent and event.anchor:
+                self._anchors[event.anchor] = value
             if parent is None:
                 if not stack:
                     root = value
-            elif isinstance(parent.container, list):
+            elif parent.container.__class__ is list:
                 parent.container.append(value)
             else:
                 if parent.key is not _DUPLICATE:
                     parent.container[parent.key] = value
                 parent.key = _NO_KEY
-        return root
 
     def _key(self, frame: _Frame, event: yaml.Event) -> None:
-        line, col = _mark(event)
-        if not isinstance(event, yaml.ScalarEvent):
+        mark = event.start_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        if event.__class__ is not yaml.ScalarEvent:
             # A mapping or list as a key has no place in a catalog; stop here rather than guess.
             raise YamlLoadError([*self.problems, YamlProblem(line, col, "mapping keys must be plain strings")])
         key = self.scalar(event)
-        if not isinstance(key, str | int):
+        if key.__class__ is not str and not isinstance(key, int):
             key = str(key)
-        assert isinstance(frame.container, dict)
-        if key in frame.container or (*frame.path, key) in self.positions.keys:
-            first = self.positions.keys[(*frame.path, key)][0]
+        path = (*frame.path, key)
+        keys = self.positions.keys
+        if path in keys:  # every key of the mapping so far is recorded here
+            first = keys[path][0]
             self.problems.append(YamlProblem(line, col, f"duplicate key {key!r} (first defined on line {first})"))
             frame.key = _DUPLICATE
             return
-        self.positions.keys[(*frame.path, key)] = (line, col)
+        keys[path] = (line, col)
         frame.key = key
 
 
@@ -184,8 +200,9 @@ def _mark(event: yaml.Event) -> tuple[int, int]:
 def load_yaml(text: str) -> tuple[Any, Positions]:
     """Parse one YAML document; raise YamlLoadError with positions on any syntax or structure problem."""
     builder = _Builder()
+    loader = _LOADER(text)
     try:
-        data = builder.build(yaml.parse(text, Loader=_LOADER))
+        data = builder.build(loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -193,6 +210,8 @@ def load_yaml(text: str) -> tuple[Any, Positions]:
         raise YamlLoadError([YamlProblem(line, col, f"invalid YAML: {reason}")]) from None
     except yaml.YAMLError as exc:
         raise YamlLoadError([YamlProblem(1, 1, f"invalid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
     if builder.problems:
         raise YamlLoadError(builder.problems)
     return data, builder.positions

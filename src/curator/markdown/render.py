@@ -16,11 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
 
 from curator.catalog.models import CatalogFile, Column, Entry, ExtraLink
 from curator.errors import CuratorError
 from curator.markdown.links import format_link
-from curator.markdown.tables import markdown_parser
 
 MARKER_RE = re.compile(r"^ {0,3}<!--\s*curator:(?P<kind>begin|end)\s+(?P<stem>\S+?)\s*-->\s*$")
 
@@ -99,10 +101,17 @@ class Region:
     end_line: int
 
 
+@lru_cache(maxsize=1)
+def _block_parser() -> MarkdownIt:
+    # Blocks only: code blocks are all we look for, and skipping inline and table parsing makes this cheap
+    # on a README holding thousands of rendered rows.
+    return MarkdownIt("commonmark").disable("inline")
+
+
 def _code_lines(text: str) -> set[int]:
     """0-based lines inside fenced or indented code blocks, where markers are examples, not markers."""
     out: set[int] = set()
-    for token in markdown_parser().parse(text):
+    for token in _block_parser().parse(text):
         if token.type in {"fence", "code_block"} and token.map is not None:
             out.update(range(token.map[0], token.map[1]))
     return out
