@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.linkfarm import LinkFarm, link_farm
+
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO.parent / "shared" / "seed" / "LLM-PowerHouse-README.md"
 
@@ -20,3 +22,25 @@ def _isolated_cwd(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.delenv("GH_TOKEN", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     yield
+
+
+# ── link checking: loopback servers, and an environment that sends nothing through a proxy ─────────────────
+
+NETWORK_ENV = (
+    "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy", "no_proxy",
+    "SSL_CERT_FILE", "SSL_CERT_DIR",
+)
+
+
+@pytest.fixture
+def clean_network_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy and no custom CA bundle from the machine running the tests: loopback must stay loopback."""
+    for name in NETWORK_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def linkfarm(clean_network_env: None) -> Iterator[LinkFarm]:
+    """Real HTTP servers on loopback addresses (tests/support/linkfarm.py), closed after the test."""
+    with link_farm() as farm:
+        yield farm

@@ -109,7 +109,7 @@ class _Builder:
         values = self.positions.values
         scalar = self.scalar
         resolver_starts = self._resolvers
-        get_event: Callable[[], yaml.Event] = loader.get_event
+        get_event: Callable[[], Any] = loader.get_event  # events are duck-typed in this hot loop
         while True:
             event = get_event()
             cls = event.__class__
