@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the rules and what they check", description="List every rule.")
     rules.add_argument("rule", nargs="?", help="show one rule's full documentation")
+    rules.add_argument("--markdown", action="store_true", help="print the reference of every rule as markdown")
 
     config = sub.add_parser("config", help="show the effective configuration", description="Show the configuration.")
     config.add_argument("--config", type=Path, help="configuration file (default: ./curator.yaml if present)")
@@ -132,7 +133,7 @@ def _schema(args: argparse.Namespace) -> int:
 def _rules(args: argparse.Namespace) -> int:
     from curator.commands.rules import run_rules_command
 
-    return run_rules_command(args.rule)
+    return run_rules_command(args.rule, markdown=args.markdown)
 
 
 def _config(args: argparse.Namespace) -> int:

@@ -44,3 +44,10 @@ def test_config_show(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: py
     out = capsys.readouterr().out
     assert "concurrency: 16" in out
     assert "host_concurrency: 8" in out
+
+
+def test_docs_rules_reference_is_generated_from_the_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--markdown"]) == 0
+    generated = capsys.readouterr().out
+    committed = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert committed == generated, "run `curator rules --markdown > docs/rules.md`"
