@@ -69,7 +69,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, farm: LinkFarm, api
 
 def check(project: Path, now: datetime, **options: Any) -> tuple[int, dict[str, Any]]:
     out = project / "report.json"
-    opts = CheckOptions(format="json", output=out, allow_private_hosts=True, **options)
+    options.setdefault("allow_private_hosts", True)
+    opts = CheckOptions(format="json", output=out, **options)
     code = run_check(opts, now=now)
     return code, json.loads(out.read_text())
 
