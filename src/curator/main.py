@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
 
 from curator import __version__
 from curator.errors import CuratorError
@@ -78,19 +81,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is so that `with` blocks (the state database's run) unwind."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return _dispatch(args)
     except CuratorError as exc:
         print(f"curator: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("curator: interrupted", file=sys.stderr)
+        print("curator: interrupted; this run was not recorded", file=sys.stderr)
         return 130
+    except Terminated:
+        print("curator: terminated; this run was not recorded", file=sys.stderr)
+        return 143
     except BrokenPipeError:
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _check(args: argparse.Namespace) -> int:
