@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(render)
     render.add_argument("--check", action="store_true", help="exit 1 with a diff if the README is out of date")
+    render.add_argument("--state", type=Path, help="state database for metric columns (default: .curator/state.db)")
 
     imp = sub.add_parser(
         "import",
@@ -135,7 +136,9 @@ def _check(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     from curator.commands.render import run_render
 
-    return run_render(catalog=args.catalog, readme=args.readme, config_path=args.config, check=args.check)
+    return run_render(
+        catalog=args.catalog, readme=args.readme, config_path=args.config, check=args.check, state=args.state
+    )
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import difflib
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from curator.catalog.load import load_catalog
-from curator.config import load_config
+from curator.catalog.load import Catalog, load_catalog
+from curator.config import MetricColumn, load_config
+from curator.facts import RepoMeta
+from curator.metrics import metric_cell, with_fallback
+from curator.state import StateDB
+from curator.urls import github_repo
 from curator.markdown.files import read_markdown, write_text
 from curator.markdown.render import render_table, splice
 
@@ -23,7 +28,54 @@ def _lines(text: str) -> list[str]:
     return [*lines, parts[-1]] if parts[-1] else lines
 
 
-def run_render(*, catalog: Path | None, readme: Path | None, config_path: Path | None, check: bool) -> int:
+METRIC_HEADERS: dict[MetricColumn, str] = {"stars": "Stars", "activity": "Last activity", "archived": "Archived"}
+
+
+def metric_columns(
+    catalog: Catalog, wanted: Mapping[str, Sequence[MetricColumn]], state_path: Path
+) -> dict[str, dict[str, list[str]]]:
+    """Per catalog file stem: metric column header → one cell per entry, from the state database's latest
+    values. A value the last run could not read shows the last known one; a repository never seen, or an
+    entry that is not a GitHub repository, gets an empty cell."""
+    for stem in wanted:
+        if catalog.by_stem(stem) is None:
+            print(f"warning: render.metrics names {stem!r}, which is not a catalog file", file=sys.stderr)
+    wanted = {stem: columns for stem, columns in wanted.items() if columns and catalog.by_stem(stem)}
+    if not wanted:
+        return {}
+    if not state_path.exists():
+        print(
+            f"warning: no state database at {state_path}: metric columns are empty until `curator check` "
+            "has recorded a run",
+            file=sys.stderr,
+        )
+        latest: dict[str, RepoMeta] = {}
+        present: dict[str, RepoMeta] = {}
+    else:
+        keys = {
+            repo.key
+            for stem in wanted
+            for entry in catalog.by_stem(stem).model.entries  # type: ignore[union-attr]
+            if entry.url and (repo := github_repo(entry.url)) is not None
+        }
+        with StateDB.open(state_path) as db:
+            latest = db.last_repos(keys)
+            present = db.last_repos(keys, present_only=True)
+    out: dict[str, dict[str, list[str]]] = {}
+    for stem, columns in wanted.items():
+        source = catalog.by_stem(stem)
+        assert source is not None
+        metas = []
+        for entry in source.model.entries:
+            repo = github_repo(entry.url) if entry.url else None
+            metas.append(with_fallback(latest.get(repo.key), present.get(repo.key)) if repo else None)
+        out[stem] = {METRIC_HEADERS[column]: [metric_cell(column, meta) for meta in metas] for column in columns}
+    return out
+
+
+def run_render(
+    *, catalog: Path | None, readme: Path | None, config_path: Path | None, check: bool, state: Path | None = None
+) -> int:
     config, found = load_config(config_path)
     # Paths from the command line win; paths from curator.yaml are relative to that file.
     base = found.parent if found is not None else Path.cwd()
@@ -32,9 +84,9 @@ def run_render(*, catalog: Path | None, readme: Path | None, config_path: Path |
 
     loaded = load_catalog(catalog_dir)
     current = read_markdown(readme_path)
-    # Repository metric columns (config.render.metrics) are not wired yet: render_table takes them as
-    # `metrics=` once the state database provides the values.
-    tables = {source.stem: render_table(source.model) for source in loaded.sources}
+    state_path = state or base / config.history.state
+    metrics = metric_columns(loaded, config.render.metrics, state_path)
+    tables = {source.stem: render_table(source.model, metrics=metrics.get(source.stem)) for source in loaded.sources}
     rendered = splice(current.text, tables, current.shown)
 
     if check:
