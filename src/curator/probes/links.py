@@ -1,0 +1,643 @@
+"""The link checker: every URL → one LinkResult. The only code that requests link hosts.
+
+One `httpx.AsyncClient` serves the run, its transport a pool per origin behind the address guard
+(`link_transport`, `netguard`): keep-alive, HTTP/1.1, HTTP/2 when `links.http2` is set and the `h2` package
+is installed. Requests are limited globally (`links.concurrency`) and per host
+(`links.host_concurrency`, `links.host_interval`, overridable per host under `links.hosts`). A URL is asked
+with HEAD first and with GET when the answer is one servers give when they mishandle HEAD; GET reads at most
+`links.max_bytes` of the page, enough for its `<title>`. Redirects are followed by hand, so every hop passes
+the address guard (`netguard`) and is recorded. Transient failures are retried with exponential backoff and
+jitter (tenacity); a `Retry-After` pauses every request to that host. A check never raises: whatever happens
+becomes a state. Probes do not judge: the rules in `curator.rules.links` turn results into findings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import re
+import time
+import zlib
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from http.cookiejar import CookieJar
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+from tenacity import AsyncRetrying, RetryCallState, retry_if_result, stop_after_attempt
+
+from curator import PROJECT_URL, __version__
+from curator.config import HostSettings, LinkSettings
+from curator.facts import Hop, LinkResult, LinkState
+from curator.probes.classify import (
+    HEAD_FALLBACK,
+    HEAD_UNSUPPORTED,
+    LOCAL_NETWORK_PREFIXES,
+    PERMANENT_REDIRECTS,
+    REDIRECT_STATUSES,
+    RETRY_STATUSES,
+    Failure,
+    bot_wall,
+    classify_exception,
+    decode_page,
+    extract_title,
+    is_connect_level,
+    now_utc,
+    parse_retry_after,
+    state_for_status,
+    strip_userinfo,
+)
+from curator.probes.link_transport import OriginRouter
+from curator.probes.link_worker import auto_workers, partition, run_worker
+from curator.probes.netguard import NetGuard
+
+ProgressCallback = Callable[[LinkResult], None]
+Sleep = Callable[[float], Awaitable[None]]
+
+DEFAULT_BACKOFF = 1.0  # first retry after about this many seconds, then doubling, plus up to as much jitter
+DEFAULT_BACKOFF_MAX = 30.0
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+_CHUNK = 16 * 1024
+_BAD_HOST = re.compile(r"[\s<>\"{}|\\^`/?#@]|\.\.")
+
+
+def default_user_agent() -> str:
+    return f"curator/{__version__} (+{PROJECT_URL})"
+
+
+def h2_available() -> bool:
+    try:
+        import h2  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------- public API
+
+
+async def check_links(
+    urls: Iterable[str],
+    settings: LinkSettings | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    allow_private_hosts: bool = False,
+    guard: NetGuard | None = None,
+    want_titles: bool = False,
+    workers: int | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Sleep = asyncio.sleep,
+    now: Callable[[], datetime] = now_utc,
+    backoff: float = DEFAULT_BACKOFF,
+    backoff_max: float = DEFAULT_BACKOFF_MAX,
+) -> dict[str, LinkResult]:
+    """Check every URL once (duplicates are checked once) and return a result per URL, in input order.
+
+    URLs matching `settings.exclude` are not requested and not in the result. `allow_private_hosts` (or
+    `settings.allow_private_hosts`) lets curator connect to private and loopback addresses; `guard` replaces
+    the address policy altogether (tests, intranet ranges). `want_titles` asks with GET first so every page
+    that answers gives its title. `progress` is called with each result as it completes.
+
+    `workers` > 1 splits the hosts among that many processes (this one included), each with its share of
+    the global concurrency; None picks a count from the CPUs for large runs (`link_worker.auto_workers`).
+    Injected `guard`, `clock`, `sleep` or `now` keep everything in this process. `clock`, `sleep`, `now` and
+    the backoff figures are injectable for tests.
+    """
+    settings = settings or LinkSettings()
+    allow_all = allow_private_hosts or settings.allow_private_hosts
+    excluded = [re.compile(pattern) for pattern in settings.exclude]
+    unique = [u for u in dict.fromkeys(urls) if not any(p.search(u) for p in excluded)]
+    results: dict[str, LinkResult] = {}
+
+    def record(result: LinkResult) -> None:
+        results[result.url] = result
+        if progress is not None:
+            progress(result)
+
+    injected = guard is not None or clock is not time.monotonic or sleep is not asyncio.sleep or now is not now_utc
+    count = 1 if injected else auto_workers(unique) if workers is None else max(1, workers)
+    parts = partition(unique, count) if count > 1 else [unique]
+    if len(parts) > 1:
+        settings = settings.model_copy(update={"concurrency": max(1, -(-settings.concurrency // len(parts)))})
+    here = NetGuard(allow_all=allow_all, clock=clock) if guard is None else guard
+    jobs = [
+        _check_here(parts[0], settings, here, record, want_titles=want_titles, clock=clock, sleep=sleep,
+                    now=now, backoff=backoff, backoff_max=backoff_max),
+        *(run_worker(part, settings, record, allow_all=allow_all, want_titles=want_titles, backoff=backoff,
+                     backoff_max=backoff_max) for part in parts[1:]),
+    ]
+    await asyncio.gather(*jobs)
+    missing = [u for u in unique if u not in results]
+    if missing:  # a worker process died: check what it left here
+        await _check_here(missing, settings, here, record, want_titles=want_titles, clock=clock, sleep=sleep,
+                          now=now, backoff=backoff, backoff_max=backoff_max)
+    return {u: results[u] for u in unique}
+
+
+async def _check_here(
+    urls: list[str],
+    settings: LinkSettings,
+    guard: NetGuard,
+    record: ProgressCallback,
+    **options: Any,
+) -> None:
+    if not urls:
+        return
+    async with _Checker(settings, guard, **options) as checker:
+
+        async def one(url: str) -> None:
+            record(await checker.check(url))
+
+        await asyncio.gather(*(one(u) for u in urls))
+
+
+def check_links_sync(
+    urls: Iterable[str], settings: LinkSettings | None = None, **options: Any
+) -> dict[str, LinkResult]:
+    """`check_links` for synchronous callers: runs its own event loop."""
+    return asyncio.run(check_links(urls, settings, **options))
+
+
+def all_unreachable(results: Mapping[str, LinkResult]) -> bool:
+    """True when no host at all could be reached: every URL checked in this run failed before any server
+    answered (DNS, refused or timed-out connections), across at least two hosts or with an error that says
+    the network itself is down. The caller then says "no host could be reached", exits 2 and records
+    nothing. Cached and invalid URLs are not evidence either way; no evidence → False."""
+    checked = [r for r in results.values() if not r.from_cache and not (r.detail or "").startswith("invalid URL")]
+    if not checked or not all(is_connect_level(r) for r in checked):
+        return False
+    hosts = {urlsplit(r.url).hostname for r in checked}
+    return len(hosts) >= 2 or any((r.detail or "").startswith(LOCAL_NETWORK_PREFIXES) for r in checked)
+
+
+# ---------------------------------------------------------------------------------------------- internals
+
+
+class _HostGate:
+    """Per-host politeness: at most `concurrency` requests at once, `interval` seconds between starts, and
+    no request at all before `paused_until` (a Retry-After)."""
+
+    __slots__ = ("accept", "concurrency", "get_first", "headers", "interval", "next_start", "paused_until", "sem")
+
+    def __init__(self, concurrency: int, interval: float, headers: dict[str, str], accept: frozenset[int]):
+        self.concurrency = concurrency
+        self.sem = asyncio.Semaphore(concurrency)
+        self.interval = interval
+        self.next_start = 0.0
+        self.paused_until = 0.0
+        self.headers = httpx.Headers(headers)  # built once: each request copies it
+        self.accept = accept
+        self.get_first = False  # the host answered HEAD with 405/501: ask it with GET from now on
+
+    async def enter(self, clock: Callable[[], float], sleep: Sleep) -> None:
+        await self.sem.acquire()
+        try:
+            while True:
+                current = clock()
+                start = max(current, self.next_start, self.paused_until)
+                if start <= current:
+                    self.next_start = current + self.interval
+                    return
+                await sleep(start - current)
+        except BaseException:
+            self.sem.release()
+            raise
+
+    def leave(self) -> None:
+        self.sem.release()
+
+    def pause(self, until: float) -> None:
+        self.paused_until = max(self.paused_until, until)
+
+
+class _HostDownError(Exception):
+    """An earlier request found this origin unreachable in this run: fail fast with the same reason."""
+
+    def __init__(self, failure: Failure) -> None:
+        self.failure = failure
+        super().__init__(failure.detail)
+
+
+@dataclass(slots=True)
+class _Answer:
+    status: int
+    headers: dict[str, str]  # lower-case names
+    method: str
+    title: str | None = None
+    body: str = ""
+    retry_after: float | None = None
+
+
+@dataclass(slots=True)
+class _Outcome:
+    state: LinkState
+    status: int | None = None
+    detail: str | None = None
+    final_url: str | None = None
+    hops: tuple[Hop, ...] = ()
+    title: str | None = None
+    retryable: bool = False
+    retry_after: float | None = None
+
+
+@dataclass(slots=True)
+class _Check:
+    url: str
+    attempts: int = 0
+    use_get: bool = False
+    elapsed: float = 0.0
+
+
+class _NoCookies(CookieJar):
+    """The client keeps no cookies at all; a check keeps its own for its redirect chain only."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+    def add_cookie_header(self, request: Any) -> None:
+        return None
+
+
+class _Checker:
+    def __init__(
+        self,
+        settings: LinkSettings,
+        guard: NetGuard,
+        *,
+        want_titles: bool,
+        clock: Callable[[], float],
+        sleep: Sleep,
+        now: Callable[[], datetime],
+        backoff: float,
+        backoff_max: float,
+    ) -> None:
+        self.settings = settings
+        self.guard = guard
+        self.want_titles = want_titles
+        self.clock = clock
+        self.sleep = sleep
+        self.now = now
+        self.router = OriginRouter(
+            guard,
+            pool_size=lambda host: self.gate(host).concurrency,
+            ssl_context=httpx.create_ssl_context(trust_env=True),
+            http2=settings.http2 and h2_available(),
+        )
+        self.client = httpx.AsyncClient(
+            transport=self.router,
+            timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
+            follow_redirects=False,
+            trust_env=True,
+            cookies=_NoCookies(),
+        )
+        self.global_sem = asyncio.Semaphore(settings.concurrency)
+        self.gates: dict[str, _HostGate] = {}
+        self.down: dict[tuple[str, str, int | None], Failure] = {}
+        self.base_headers = {
+            "user-agent": settings.user_agent or default_user_agent(),
+            "accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "accept-language": "en;q=0.9, *;q=0.5",
+            "accept-encoding": "gzip, deflate",  # decoded here, within the byte cap
+        }
+        self.extensions = {"timeout": httpx.Timeout(settings.timeout, connect=settings.connect_timeout).as_dict()}
+        self.max_attempts = settings.retries + 1
+        self.backoff = backoff
+        self.backoff_max = backoff_max
+
+    async def __aenter__(self) -> _Checker:
+        await self.client.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.client.aclose()
+
+    # -- hosts
+
+    def gate(self, host: str) -> _HostGate:
+        gate = self.gates.get(host)
+        if gate is None:
+            override = self._host_settings(host)
+            concurrency = self.settings.host_concurrency
+            interval = self.settings.host_interval
+            headers = dict(self.base_headers)
+            accept: frozenset[int] = frozenset()
+            if override is not None:
+                concurrency = override.concurrency or concurrency
+                interval = override.interval if override.interval is not None else interval
+                headers.update((name.lower(), value) for name, value in override.headers.items())
+                accept = frozenset(override.accept)
+            gate = self.gates[host] = _HostGate(concurrency, interval, headers, accept)
+        return gate
+
+    def _host_settings(self, host: str) -> HostSettings | None:
+        hosts = self.settings.hosts
+        if not hosts:
+            return None
+        exact = hosts.get(host)
+        if exact is not None:
+            return exact
+        for key, value in hosts.items():  # "*.example.com" covers every subdomain
+            if key.startswith("*.") and host.endswith(key[1:].lower()):
+                return value
+        return None
+
+    # -- one URL
+
+    async def check(self, url: str) -> LinkResult:
+        check = _Check(url)
+        try:
+            outcome = await self._check(check)
+        except Exception as exc:  # a bug of ours must not sink the other 4,999 checks
+            outcome = _Outcome(LinkState.ERROR, detail=f"internal error: {type(exc).__name__}: {exc}")
+        return LinkResult(
+            url=url,
+            state=outcome.state,
+            status=outcome.status,
+            final_url=outcome.final_url,
+            redirects=outcome.hops,
+            title=outcome.title,
+            attempts=check.attempts,
+            elapsed_ms=round(check.elapsed * 1000, 1),
+            detail=outcome.detail,
+            checked_at=self.now(),
+        )
+
+    async def _check(self, check: _Check) -> _Outcome:
+        try:
+            target = strip_userinfo(check.url.strip())
+            parts = urlsplit(target)
+            valid = parts.scheme.lower() in {"http", "https"} and bool(parts.hostname)
+        except ValueError:
+            valid = False
+        if not valid:
+            return _Outcome(LinkState.ERROR, detail="invalid URL: not an absolute http(s) URL")
+        if _BAD_HOST.search(parts.hostname or ""):
+            return _Outcome(LinkState.ERROR, detail=f"invalid URL: bad host name {parts.hostname!r}")
+        target = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+        outcome = await self._attempt(check, target)
+        if not outcome.retryable or self.max_attempts == 1:
+            return outcome  # the common case, kept off the retry machinery
+        await self.sleep(self._delay(outcome, 1))
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.max_attempts - 1),
+            wait=lambda state: self._delay(state.outcome.result() if state.outcome else None,
+                                           state.attempt_number + 1),
+            retry=retry_if_result(_retryable),
+            sleep=self.sleep,
+            retry_error_callback=_last_outcome,
+        )
+        outcome = await retrying(self._attempt, check, target)
+        return outcome
+
+    def _delay(self, outcome: _Outcome | None, attempts: int) -> float:
+        """The wait after `attempts` tries: exponential with jitter, or none when the host is paused by a
+        Retry-After (its gate then holds every request, the retry included, until the pause ends)."""
+        if outcome is not None and outcome.retry_after is not None:
+            return 0.0
+        return min(self.backoff * 2.0 ** (attempts - 1), self.backoff_max) + random.uniform(0, self.backoff)
+
+    async def _attempt(self, check: _Check, start_url: str) -> _Outcome:
+        """One try: the request chain from `start_url` to a final answer or failure."""
+        check.attempts += 1
+        last_attempt = check.attempts >= self.max_attempts
+        hops: list[Hop] = []
+        visited: set[tuple[str, int]] = set()
+        cookies: httpx.Cookies | None = None
+        current = start_url
+        method = "GET" if (check.use_get or self.want_titles) else "HEAD"
+        while True:
+            parts = urlsplit(current)
+            host = (parts.hostname or "").lower()
+            origin = (parts.scheme.lower(), host, parts.port)
+            gate = self.gate(host)
+            visited.add((current, len(cookies.jar) if cookies is not None else 0))
+            try:
+                answer, cookies = await self._request(check, gate, origin, method, current, cookies)
+            except Exception as exc:
+                if isinstance(exc, _HostDownError):
+                    failure = exc.failure
+                    check.attempts -= 1  # nothing was sent: an earlier check of this origin answered for it
+                else:
+                    failure = classify_exception(exc, timeout=self.settings.timeout)
+                if (failure.connect_level and (last_attempt or not failure.retryable)) or (
+                    failure.state is LinkState.TLS_ERROR
+                ):
+                    self.down.setdefault(origin, failure)
+                detail = failure.detail
+                if hops and failure.state is LinkState.REFUSED:
+                    detail = f"redirected to {current}: {detail}"
+                return _Outcome(failure.state, detail=detail, final_url=current if hops else None,
+                                hops=tuple(hops), retryable=failure.retryable and not isinstance(
+                                    exc, _HostDownError))
+            status = answer.status
+            method = answer.method
+            if method == "HEAD" and self._head_fallback(answer):
+                if status in HEAD_UNSUPPORTED:
+                    gate.get_first = True
+                check.use_get = True
+                method = "GET"
+                continue
+            location = answer.headers.get("location") if status in REDIRECT_STATUSES else None
+            if location:
+                hops.append(Hop(status, current))
+                try:
+                    following = urljoin(current, location.strip())
+                    nparts = urlsplit(following)
+                    ok_scheme = nparts.scheme.lower() in {"http", "https"} and bool(nparts.hostname)
+                except ValueError:
+                    ok_scheme = False
+                if not ok_scheme:
+                    return _Outcome(LinkState.ERROR, status, f"redirect to a non-web address: {location[:200]}",
+                                    current, tuple(hops))
+                following = strip_userinfo(
+                    urlunsplit((nparts.scheme, nparts.netloc, nparts.path or "/", nparts.query, ""))
+                )
+                if len(hops) > self.settings.max_redirects:
+                    return _Outcome(LinkState.ERROR, status,
+                                    f"too many redirects (more than {self.settings.max_redirects})",
+                                    following, tuple(hops))
+                if (following, len(cookies.jar) if cookies is not None else 0) in visited:
+                    return _Outcome(LinkState.ERROR, status, "redirect loop", following, tuple(hops))
+                current = following
+                continue
+            return self._final(answer, current, hops, gate)
+
+    def _head_fallback(self, answer: _Answer) -> bool:
+        status = answer.status
+        if status in HEAD_FALLBACK:
+            return True
+        # many servers fail HEAD alone with a 5xx; a Retry-After means "later", not "try GET now"
+        return status in RETRY_STATUSES and status >= 500 and answer.retry_after is None
+
+    def _final(self, answer: _Answer, url: str, hops: list[Hop], gate: _HostGate) -> _Outcome:
+        status = answer.status
+        wall = bot_wall(status, answer.headers, answer.title, answer.body)
+        chain = tuple(hops)
+        if wall is not None:
+            return _Outcome(LinkState.BLOCKED, status, wall, url, chain, answer.title)
+        state, detail = state_for_status(status, gate.accept)
+        retryable = status in RETRY_STATUSES
+        if answer.retry_after is not None and answer.retry_after > self.settings.retry_after_cap:
+            retryable = False
+            detail = (f"{detail}; Retry-After {answer.retry_after:g} s is over the "
+                      f"{self.settings.retry_after_cap:g} s cap")
+        if state is LinkState.OK and chain and chain[0].status in PERMANENT_REDIRECTS:
+            state = LinkState.REDIRECT
+            detail = f"moved permanently ({chain[0].status})"
+        return _Outcome(state, status, detail, url, chain, answer.title, retryable, answer.retry_after)
+
+    async def _request(
+        self,
+        check: _Check,
+        gate: _HostGate,
+        origin: tuple[str, str, int | None],
+        method: str,
+        url: str,
+        cookies: httpx.Cookies | None,
+    ) -> tuple[_Answer, httpx.Cookies | None]:
+        failure = self.down.get(origin)
+        if failure is not None:
+            raise _HostDownError(failure)
+        await gate.enter(self.clock, self.sleep)
+        if method == "HEAD" and gate.get_first:  # learnt while this request waited its turn
+            method = "GET"
+        try:
+            async with self.global_sem:
+                failure = self.down.get(origin)  # found out while this request waited its turn
+                if failure is not None:
+                    raise _HostDownError(failure)
+                started = self.clock()
+                try:
+                    return await self._exchange(gate, method, url, cookies)
+                finally:
+                    check.elapsed += self.clock() - started
+        finally:
+            gate.leave()
+
+    async def _exchange(
+        self, gate: _HostGate, method: str, url: str, cookies: httpx.Cookies | None
+    ) -> tuple[_Answer, httpx.Cookies | None]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.timeout
+        request = httpx.Request(method, url, headers=gate.headers, extensions=self.extensions)
+        if cookies is not None:
+            cookies.set_cookie_header(request)
+        async with asyncio.timeout_at(deadline):
+            # Straight to the client's transport: of `client.send` a check would use nothing (no auth, no
+            # redirects, no cookie jar, no hooks) and it costs about a tenth of the CPU of a run.
+            response = await self.router.handle_async_request(request)
+        response.request = request
+        try:
+            status = response.status_code
+            headers = _header_map(response)
+            answer = _Answer(status, headers, method)
+            if status in RETRY_STATUSES:
+                answer.retry_after = parse_retry_after(headers.get("retry-after"), self.now())
+                if answer.retry_after is not None:
+                    # before this request leaves the host's gate: nothing else starts meanwhile
+                    gate.pause(self.clock() + min(answer.retry_after, self.settings.retry_after_cap))
+            if "set-cookie" in headers:
+                if cookies is None:
+                    cookies = httpx.Cookies()
+                cookies.extract_cookies(response)
+            cap = self.settings.max_bytes
+            if method == "GET" and status not in REDIRECT_STATUSES and _worth_reading(headers, cap):
+                parts: list[bytes] = []
+                # the answer is in; the page is only evidence: a stall or a reset keeps what has arrived
+                with contextlib.suppress(TimeoutError, httpx.TransportError):
+                    async with asyncio.timeout_at(deadline):
+                        await _read_capped(response, headers, cap, parts)
+                data = b"".join(parts)[:cap]
+                if data:
+                    text = decode_page(data, response.charset_encoding)
+                    answer.title = extract_title(text)
+                    answer.body = text if status >= 400 else ""
+            elif method == "HEAD" or _fits(headers, cap):
+                # reading a short body to its end is what lets the connection serve the next request
+                with contextlib.suppress(TimeoutError, httpx.TransportError):
+                    async with asyncio.timeout_at(deadline):
+                        async for _chunk in response.aiter_raw():
+                            pass
+            return answer, cookies
+        finally:
+            await response.aclose()
+
+
+def _retryable(outcome: _Outcome) -> bool:
+    return outcome.retryable
+
+
+def _last_outcome(state: RetryCallState) -> _Outcome:
+    assert state.outcome is not None
+    result: _Outcome = state.outcome.result()
+    return result
+
+
+def _header_map(response: httpx.Response) -> dict[str, str]:
+    """The response headers as a plain dict with lower-case names (repeated ones joined with ", "): one
+    pass, where httpx.Headers scans every header on every lookup."""
+    out: dict[str, str] = {}
+    for raw_name, raw_value in response.headers.raw:
+        name = raw_name.decode("latin-1").lower()
+        value = raw_value.decode("latin-1")
+        out[name] = f"{out[name]}, {value}" if name in out else value
+    return out
+
+
+def _worth_reading(headers: Mapping[str, str], cap: int) -> bool:
+    kind = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if not kind or kind.startswith(_HTML_TYPES):
+        return True
+    return _fits(headers, cap)  # small: reading it keeps the connection reusable
+
+
+def _fits(headers: Mapping[str, str], cap: int) -> bool:
+    length = headers.get("content-length", "")
+    return length.isdigit() and int(length) <= cap
+
+
+async def _read_capped(
+    response: httpx.Response, headers: Mapping[str, str], cap: int, parts: list[bytes]
+) -> None:
+    """At most `cap` bytes off the wire and at most `cap` bytes of decoded page, whatever the encoding.
+
+    A body whose Content-Length fits the cap is read to its end (so the connection can be reused); any
+    other body is abandoned at the cap, or as soon as the title is in, and its connection closed. The
+    decoded bytes are appended to `parts` as they come, so a caller that gives up keeps what arrived.
+    """
+    encoding = headers.get("content-encoding", "").strip().lower()
+    decoder: Any = None
+    if encoding in {"gzip", "x-gzip", "deflate"}:
+        decoder = zlib.decompressobj(47 if encoding != "deflate" else 15)
+    elif encoding not in {"", "identity"}:
+        return  # not one we asked for: no title, and nothing to decode
+    whole_fits = _fits(headers, cap)
+    raw = 0
+    size = 0
+    tail = b""
+    async for chunk in response.aiter_raw(_CHUNK):
+        raw += len(chunk)
+        if size < cap:
+            if decoder is not None:
+                try:
+                    chunk = decoder.decompress(chunk, cap - size)
+                except zlib.error:
+                    if encoding == "deflate" and raw == len(chunk):
+                        decoder = zlib.decompressobj(-15)  # raw deflate, as some servers send it
+                        chunk = decoder.decompress(chunk, cap - size)
+                    else:
+                        decoder, chunk = None, b""
+                        size = cap  # undecodable: keep what we have
+            parts.append(chunk)
+            size += len(chunk)
+        if whole_fits:
+            continue
+        if size >= cap or raw >= cap:
+            break
+        window = tail + chunk.lower()
+        if b"</title" in window:
+            break  # the connection is lost to the rest of the body anyway, and the title is in
+        tail = window[-8:]

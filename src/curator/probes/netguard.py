@@ -1,0 +1,269 @@
+"""Which addresses curator may connect to, and a connection layer that only connects to checked ones.
+
+A curated list is input from strangers: a URL may name a loopback, private, link-local (cloud metadata at
+169.254.169.254) or otherwise non-public address, directly or through a public name that resolves or
+redirects there. The link checker refuses all of those unless `allow_private_hosts` (or an explicit list of
+allowed networks) says otherwise.
+
+How the check is enforced: `GuardedBackend` is an httpcore network backend. For every new connection it
+resolves the host name once, checks *every* address the name resolves to, and then connects to one of
+those checked addresses itself — so there is no second lookup a DNS-rebinding server could answer
+differently. TLS still uses the host name (httpcore passes it as SNI and for certificate checks) and the
+Host header is the URL's. Redirect hops are new requests, so each hop is checked the same way.
+
+Through a proxy (HTTPS_PROXY / HTTP_PROXY) the proxy resolves the target itself; then the target name is
+resolved and checked locally before the request (check-then-connect, see `link_transport`: a name that
+does not resolve locally is left to the proxy, which in that setup is the network's own gate). The proxy's
+own address is trusted: corporate proxies usually live on private addresses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import ipaddress
+import socket
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import httpcore
+
+from curator.probes.link_stream import AsyncioBackend
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+"""`(host, port) -> addresses`; raises socket.gaierror when the name does not resolve."""
+
+_CGNAT = ipaddress.IPv4Network("100.64.0.0/10")
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+_DNS_CACHE_SECONDS = 300.0
+_DNS_FAILURE_CACHE_SECONDS = 2.0
+# getaddrinfo errors that mean "this name does not exist" rather than "DNS could not be asked".
+_NAME_UNKNOWN = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+
+
+class AddressRefused(Exception):
+    """A URL's host is, or resolves to, an address curator will not connect to."""
+
+    def __init__(self, host: str, address: str, reason: str) -> None:
+        self.host = host
+        self.address = address
+        self.reason = reason
+        super().__init__(self.detail)
+
+    @property
+    def detail(self) -> str:
+        what = f"{self.address} is {_article(self.reason)} {self.reason} address"
+        if self.host.strip("[]") != self.address:
+            what = f"{self.host} resolves to {self.address}, {_article(self.reason)} {self.reason} address"
+        return what
+
+
+class NameNotResolved(Exception):
+    """A host name did not resolve. `unknown` when DNS answered that the name does not exist."""
+
+    def __init__(self, host: str, message: str, *, unknown: bool) -> None:
+        self.host = host
+        self.unknown = unknown
+        super().__init__(message)
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in set("aeiou") else "a"
+
+
+def address_problem(address: IPAddress) -> str | None:
+    """Why curator will not connect to `address` ("loopback", "private", ...), or None if it is public."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is None and any(address in net for net in _NAT64):
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            return address_problem(embedded)
+    if address.is_unspecified:
+        return "unspecified"
+    if address.is_loopback:
+        return "loopback"
+    if address.is_link_local:
+        return "link-local"
+    if address.is_multicast:
+        return "multicast"
+    if isinstance(address, ipaddress.IPv4Address) and address in _CGNAT:
+        return "shared (carrier-grade NAT)"
+    if address.is_reserved:
+        return "reserved"
+    if address.is_private:
+        return "private"
+    if not address.is_global:
+        return "non-public"
+    return None
+
+
+def parse_address(text: str) -> IPAddress | None:
+    """An IP literal (with or without IPv6 brackets or a zone id) → address; a host name → None."""
+    text = text.strip("[]").split("%", 1)[0]
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    seen: dict[str, None] = {}
+    for _family, _type, _proto, _canon, sockaddr in infos:
+        seen.setdefault(str(sockaddr[0]), None)
+    return list(seen)
+
+
+@dataclass
+class _CacheEntry:
+    expires: float
+    future: asyncio.Future[list[str]]
+
+
+class NetGuard:
+    """The connection policy of one run: which addresses are allowed, and a small DNS cache.
+
+    `allow_all` permits every address (`allow_private_hosts`). `allowed_networks` permits addresses inside
+    those networks only (e.g. an intranet range, or one loopback address in tests). `resolver` replaces the
+    system resolver (tests use it to give names to loopback addresses).
+    """
+
+    def __init__(
+        self,
+        *,
+        allow_all: bool = False,
+        allowed_networks: Iterable[str | IPNetwork] = (),
+        resolver: Resolver | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.allow_all = allow_all
+        self.allowed_networks: tuple[IPNetwork, ...] = tuple(
+            n if isinstance(n, ipaddress.IPv4Network | ipaddress.IPv6Network) else ipaddress.ip_network(n)
+            for n in allowed_networks
+        )
+        self._resolver = resolver or system_resolver
+        self._clock = clock
+        self._cache: dict[tuple[str, int], _CacheEntry] = {}
+
+    def problem(self, address: IPAddress) -> str | None:
+        """Why `address` is refused under this policy, or None when it may be connected to."""
+        if self.allow_all:
+            return None
+        if any(address.version == net.version and address in net for net in self.allowed_networks):
+            return None
+        return address_problem(address)
+
+    def check_address(self, host: str, address: str) -> None:
+        parsed = parse_address(address)
+        if parsed is None:  # a resolver returning something odd: refuse rather than guess
+            raise AddressRefused(host, address, "unparsable")
+        reason = self.problem(parsed)
+        if reason is not None:
+            raise AddressRefused(host, str(parsed), reason)
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        """Every address of `host`, each checked; raises AddressRefused or NameNotResolved.
+
+        An IP literal is checked without a lookup. Lookups are cached for the run (failures briefly),
+        and concurrent lookups of one name share a single query.
+        """
+        literal = parse_address(host)
+        if literal is not None:
+            self.check_address(host, str(literal))
+            return [str(literal)]
+        addresses = await self._lookup(host.lower().rstrip("."), port)
+        for address in addresses:  # every one: a name is refused if any of its addresses is
+            self.check_address(host, address)
+        return addresses
+
+    async def _lookup(self, host: str, port: int) -> list[str]:
+        key = (host, port)
+        entry = self._cache.get(key)
+        if entry is None or entry.expires <= self._clock():
+            task = asyncio.ensure_future(self._query(host, port))
+            entry = _CacheEntry(self._clock() + _DNS_CACHE_SECONDS, task)
+            self._cache[key] = entry
+            task.add_done_callback(functools.partial(self._settled, entry))
+        # shielded: one caller giving up (a timeout) must not cancel the lookup the others share
+        return await asyncio.shield(entry.future)
+
+    async def _query(self, host: str, port: int) -> list[str]:
+        try:
+            result = await self._resolver(host, port)
+        except socket.gaierror as exc:
+            raise NameNotResolved(host, _gai_message(host, exc), unknown=exc.errno in _NAME_UNKNOWN) from None
+        except OSError as exc:
+            raise NameNotResolved(host, f"DNS lookup of {host} failed: {exc}", unknown=False) from None
+        if not result:
+            raise NameNotResolved(host, f"{host} does not resolve (no addresses)", unknown=True)
+        return result
+
+    def _settled(self, entry: _CacheEntry, task: asyncio.Future[list[str]]) -> None:
+        if task.cancelled() or task.exception() is not None:  # retrieving it keeps asyncio quiet
+            entry.expires = min(entry.expires, self._clock() + _DNS_FAILURE_CACHE_SECONDS)
+
+
+def _gai_message(host: str, exc: socket.gaierror) -> str:
+    if exc.errno in _NAME_UNKNOWN:
+        return f"{host} does not resolve (no such host)"
+    return f"DNS lookup of {host} failed: {exc.strerror or exc}"
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """An httpcore network backend that resolves once, checks, and connects to the checked address.
+
+    `trusted` origins (host, port) — the configured proxies — are connected to as they are.
+    """
+
+    def __init__(
+        self,
+        guard: NetGuard,
+        *,
+        inner: httpcore.AsyncNetworkBackend | None = None,
+        trusted: Iterable[tuple[str, int]] = (),
+    ) -> None:
+        self.guard = guard
+        self.inner = inner or AsyncioBackend()
+        self.trusted = {(h.lower(), p) for h, p in trusted}
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        if (host.lower(), port) in self.trusted:
+            return await self.inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        try:
+            async with asyncio.timeout_at(deadline):
+                addresses = await self.guard.resolve(host, port)
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"DNS lookup of {host} timed out") from None
+        last: BaseException | None = None
+        for address in addresses:
+            remaining = None if deadline is None else max(deadline - loop.time(), 0.001)
+            try:
+                return await self.inner.connect_tcp(address, port, remaining, local_address, socket_options)
+            except httpcore.ConnectTimeout:
+                raise  # the time is spent; another address would not get any
+            except httpcore.ConnectError as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("curator does not connect to unix sockets")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)

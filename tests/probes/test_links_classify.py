@@ -1,0 +1,187 @@
+"""The link checker's pure judgements, with plain values: statuses, exceptions, pages, headers."""
+
+from __future__ import annotations
+
+import errno
+import ssl
+from datetime import UTC, datetime
+
+import httpcore
+import httpx
+import pytest
+
+from curator.facts import LinkResult, LinkState
+from curator.probes.classify import (
+    bot_wall,
+    classify_exception,
+    decode_page,
+    extract_title,
+    is_connect_level,
+    parse_retry_after,
+    state_for_status,
+    strip_userinfo,
+)
+from curator.probes.link_worker import partition, result_from_json, result_to_json
+from curator.probes.netguard import AddressRefused, NameNotResolved
+
+NOW = datetime(2025, 10, 1, 12, 0, 0, tzinfo=UTC)
+
+
+def chained(outer: BaseException, *inner: BaseException) -> BaseException:
+    """`outer` raised from inner[0], raised from inner[1], ... as httpx/httpcore chain them."""
+    current = outer
+    for exc in inner:
+        current.__cause__ = exc
+        current = exc
+    return outer
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("120", 120.0),
+        (" 5 ", 5.0),
+        ("Wed, 01 Oct 2025 12:00:30 GMT", 30.0),
+        ("Wed, 01 Oct 2025 11:00:00 GMT", 0.0),  # in the past: now
+        ("soon", None),
+        ("-3", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_retry_after(value: str | None, seconds: float | None) -> None:
+    assert parse_retry_after(value, NOW) == seconds
+
+
+@pytest.mark.parametrize(
+    ("status", "state"),
+    [
+        (200, LinkState.OK), (204, LinkState.OK), (404, LinkState.DEAD), (410, LinkState.DEAD),
+        (401, LinkState.BLOCKED), (403, LinkState.BLOCKED), (429, LinkState.BLOCKED), (451, LinkState.BLOCKED),
+        (999, LinkState.BLOCKED), (408, LinkState.UNREACHABLE), (500, LinkState.ERROR), (503, LinkState.ERROR),
+        (418, LinkState.ERROR), (301, LinkState.ERROR),
+    ],
+)
+def test_state_for_status(status: int, state: LinkState) -> None:
+    assert state_for_status(status)[0] is state
+
+
+def test_accepted_statuses_are_ok() -> None:
+    assert state_for_status(403, frozenset({403}))[0] is LinkState.OK
+
+
+def test_titles() -> None:
+    assert extract_title("<html><head><TITLE lang=en>\n  A &amp; B\t</TITLE>") == "A & B"
+    assert extract_title("<title></title>") is None
+    assert extract_title("no title here") is None
+    assert extract_title("<title>x\u202ey\x07z</title>") == "x y z"  # bidi and control characters
+    long = extract_title("<title>" + "word " * 200 + "</title>")
+    assert long is not None and len(long) == 300 and long.endswith("\u2026")
+
+
+def test_page_decoding() -> None:
+    assert decode_page("é".encode("latin-1"), "iso-8859-1") == "é"
+    assert decode_page('<meta charset="koi8-r">Ж'.encode("koi8-r"), None).endswith("Ж")
+    meta = b'<meta http-equiv="Content-Type" content="text/html; charset=cp1252">\x93'
+    assert decode_page(meta, None)[-1] == "\u201c"
+    assert decode_page("\ufeffhi".encode("utf-16"), None).endswith("hi")
+    assert decode_page(b"\xef\xbb\xbfhi", "latin-1") == "hi"  # a BOM wins
+    assert decode_page(b"caf\xc3\xa9", "no-such-charset") == "café"
+    assert decode_page(b"ok \xfd", None) == "ok \ufffd"
+
+
+def test_bot_walls() -> None:
+    cf = httpx.Headers({"Server": "cloudflare"})
+    assert bot_wall(403, httpx.Headers({"cf-mitigated": "challenge"}), None) == "Cloudflare challenge page"
+    assert bot_wall(503, cf, "Just a moment...") == "Cloudflare challenge page"
+    assert bot_wall(403, cf, "Attention Required! | Cloudflare") == "Cloudflare challenge page"
+    assert bot_wall(403, cf, None, "<div id='cf-chl-widget'>") == "Cloudflare challenge page"
+    assert bot_wall(403, httpx.Headers({"x-amzn-waf-action": "captcha"}), None) == "AWS WAF challenge"
+    assert bot_wall(403, httpx.Headers({"server": "ddos-guard"}), None) == "DDoS-Guard check page"
+    assert bot_wall(403, httpx.Headers({"x-datadome": "protected"}), None) == "DataDome bot protection"
+    assert bot_wall(429, httpx.Headers(), None, '<div class="g-recaptcha">') == "CAPTCHA page"
+    assert bot_wall(999, httpx.Headers(), None) is not None
+    # an ordinary page of a site behind Cloudflare is no wall
+    assert bot_wall(200, cf, "Welcome") is None
+    assert bot_wall(404, cf, "Not found", "cf-chl") is None
+    assert bot_wall(403, httpx.Headers(), "Forbidden") is None
+
+
+def test_userinfo_is_stripped() -> None:
+    assert strip_userinfo("https://u:p@example.org:8443/x?y#z") == "https://example.org:8443/x?y#z"
+    assert strip_userinfo("https://example.org/a@b") == "https://example.org/a@b"
+
+
+def test_exceptions_become_states() -> None:
+    refused = chained(
+        httpx.ConnectError("x"), httpcore.ConnectError("x"), ConnectionRefusedError(errno.ECONNREFUSED, "refused")
+    )
+    assert classify_exception(refused).detail == "connection refused"
+    assert not classify_exception(refused).retryable
+    assert classify_exception(refused).connect_level
+
+    unreachable = chained(httpx.ConnectError("x"), OSError(errno.ENETUNREACH, "Network is unreachable"))
+    assert classify_exception(unreachable).detail == "network unreachable"
+
+    reset = chained(httpx.ReadError("x"), ConnectionResetError(errno.ECONNRESET, "reset"))
+    failure = classify_exception(reset)
+    assert (failure.state, failure.detail, failure.retryable, failure.connect_level) == (
+        LinkState.UNREACHABLE, "connection reset", True, False
+    )
+
+    assert classify_exception(httpx.ConnectTimeout("x")).detail == "connection timed out"
+    assert classify_exception(httpx.ReadTimeout("x"), timeout=20).detail == "timed out after 20 s"
+    assert classify_exception(TimeoutError()).detail == "timed out"
+    assert classify_exception(httpx.RemoteProtocolError("Server disconnected without sending a response.")
+                              ).retryable
+    assert classify_exception(httpx.RemoteProtocolError("illegal header")).state is LinkState.ERROR
+
+    cert = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED]")
+    cert.verify_message = "certificate has expired"
+    tls = classify_exception(chained(httpx.ConnectError("x"), httpcore.ConnectError("x"), cert))
+    assert (tls.state, tls.detail) == (LinkState.TLS_ERROR, "certificate not accepted: certificate has expired")
+
+    guard = classify_exception(chained(httpx.ConnectError("x"), AddressRefused("h", "10.0.0.1", "private")))
+    assert (guard.state, guard.detail) == (LinkState.REFUSED, "h resolves to 10.0.0.1, a private address")
+
+    nx = classify_exception(NameNotResolved("gone.example", "no", unknown=True))
+    assert (nx.state, nx.detail, nx.retryable) == (LinkState.DEAD, "no such host: gone.example", False)
+    flaky = classify_exception(NameNotResolved("x.example", "DNS lookup of x.example failed", unknown=False))
+    assert (flaky.state, flaky.retryable) == (LinkState.UNREACHABLE, True)
+
+    odd = classify_exception(RuntimeError("boom"))
+    assert (odd.state, odd.detail) == (LinkState.ERROR, "unexpected error: RuntimeError: boom")
+    assert classify_exception(httpx.UnsupportedProtocol("ftp")).detail == "invalid URL: ftp"
+
+
+def test_connect_level_results() -> None:
+    def result(state: LinkState, detail: str) -> LinkResult:
+        return LinkResult(url="http://a.example/", state=state, detail=detail)
+
+    assert is_connect_level(result(LinkState.UNREACHABLE, "connection refused"))
+    assert is_connect_level(result(LinkState.DEAD, "no such host: a.example"))
+    assert is_connect_level(result(LinkState.UNREACHABLE, "DNS lookup failed: x"))
+    assert not is_connect_level(result(LinkState.UNREACHABLE, "timed out after 20 s"))
+    assert not is_connect_level(result(LinkState.DEAD, "HTTP 404"))
+
+
+def test_worker_partition_keeps_each_host_whole_and_balances() -> None:
+    urls = [f"https://big.example/{i}" for i in range(10)]
+    urls += [f"https://h{h}.example/{i}" for h in range(6) for i in range(2)]
+    parts = partition(urls, 3)
+    assert sorted(u for p in parts for u in p) == sorted(urls)
+    hosts = [{u.split("/")[2] for u in p} for p in parts]
+    assert all(not (a & b) for i, a in enumerate(hosts) for b in hosts[i + 1:])
+    assert sorted(len(p) for p in parts) == [6, 6, 10]
+    assert [sorted(p) for p in partition(urls, 1)] == [sorted(urls)]
+
+
+def test_results_survive_the_trip_from_a_worker() -> None:
+    from curator.facts import Hop
+
+    result = LinkResult(
+        url="http://a.example/", state=LinkState.REDIRECT, status=200, final_url="https://a.example/",
+        redirects=(Hop(301, "http://a.example/"),), title="A", attempts=2, elapsed_ms=12.5, detail="moved",
+        checked_at=NOW,
+    )
+    assert result_from_json(result_to_json(result)) == result
