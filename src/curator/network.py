@@ -8,6 +8,7 @@ when no host at all could be reached: an offline laptop must not turn every link
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from curator.errors import CuratorError
 from curator.facts import Facts, LinkResult, RepoMeta
 from curator.probes.github import fetch_repos, token_from_env
 from curator.probes.links import all_unreachable, check_links_sync
+from curator.progress import LinkProgress, summary_line
 from curator.state import StateDB
 from curator.urls import check_url, github_repo
 from curator.urls_in_catalog import catalog_urls
@@ -73,6 +75,7 @@ def gather_facts(
 
         only = changed_entries(catalog, opts.changed_since, cwd=Path.cwd())
         notes.append(f"links checked only for the {len(only)} entries changed since {opts.changed_since}")
+    started = time.monotonic()
     work = plan(catalog, only)
     state_path = opts.state or base / config.history.state
     with StateDB.open(state_path) as db:
@@ -110,6 +113,9 @@ def gather_facts(
             incomplete=list(fetch.incomplete),
             now=now,
         )
+    notes.append(summary_line(links.values(), elapsed=time.monotonic() - started))
+    if fetch.api_calls:
+        notes.append(f"GitHub metadata: {len(fetch.metas)} repositories in {fetch.api_calls} API calls")
     if cached:
         notes.append(
             f"{len(cached)} links were fine within {config.history.cache_max_age_hours:g} h and were not re-checked"
@@ -120,8 +126,11 @@ def gather_facts(
 def _check(urls: list[str], config: Config, opts: CheckOptions) -> dict[str, LinkResult]:
     if not urls:
         return {}
-    return check_links_sync(
-        urls,
-        config.links,
-        allow_private_hosts=opts.allow_private_hosts or config.links.allow_private_hosts,
-    )
+    # The bar goes to stderr, only on a terminal and never in CI; reports stay on stdout.
+    with LinkProgress(len(urls)) as progress:
+        return check_links_sync(
+            urls,
+            config.links,
+            allow_private_hosts=opts.allow_private_hosts or config.links.allow_private_hosts,
+            progress=progress,
+        )
