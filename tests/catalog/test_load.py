@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.support.catalogs import tools_file, write_catalog
 
 from curator.catalog.load import load_catalog
 from curator.errors import CatalogError
 from curator.main import main
+from tests.support.catalogs import tools_file, write_catalog
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.support.catalogs import tools_file, write_catalog
 
 from curator.main import main
+from tests.support.catalogs import tools_file, write_catalog
 
 CATALOG = tools_file(
     """\

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import REPO
 
 from curator.main import main
 from curator.rules import RULES
+from tests.conftest import REPO
 
 
 def test_schema_is_json_schema_and_matches_committed_copy(capsys: pytest.CaptureFixture[str]) -> None:

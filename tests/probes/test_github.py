@@ -10,13 +10,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from github import Github
 
 from curator.config import GithubSettings
 from curator.errors import CuratorError
 from curator.facts import RepoMeta
 from curator.probes.github import TOKEN_HINT, RepoFetch, fetch_repos, token_from_env
 from curator.urls import GithubRepo, github_repo
-from github import Github
 from tests.support.fake_github import GOOD_TOKEN, FakeClock, FakeGithub, LinkHost
 
 NOW = datetime(2025, 10, 1, 12, 0, tzinfo=UTC)

@@ -14,11 +14,11 @@ from pathlib import Path
 from curator.catalog.load import Catalog, load_catalog
 from curator.config import MetricColumn, load_config
 from curator.facts import RepoMeta
+from curator.markdown.files import read_markdown, write_text
+from curator.markdown.render import render_table, splice
 from curator.metrics import metric_cell, with_fallback
 from curator.state import StateDB
 from curator.urls import github_repo
-from curator.markdown.files import read_markdown, write_text
-from curator.markdown.render import render_table, splice
 
 
 def _lines(text: str) -> list[str]:

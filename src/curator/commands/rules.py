@@ -7,7 +7,6 @@ import sys
 from curator.errors import UsageError
 from curator.rules import RULES
 
-
 DOC_HEADER = """\
 # Rules
 
