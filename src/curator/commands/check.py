@@ -56,12 +56,13 @@ def run_check(opts: CheckOptions, *, now: datetime | None = None) -> int:
         _emit(opts, Report(findings=findings, entries=0, links=0))
         print(f"curator: {exc}", file=sys.stderr)
         return exc.exit_code
-    facts = Facts(now=now or datetime.now(UTC))
+    now = now or datetime.now(UTC)
+    facts = Facts(now=now)
     notes: list[str] = []
     if not opts.offline:
         from curator.network import gather_facts
 
-        facts, notes = gather_facts(catalog, config, opts, config_path=config_path, now=facts.now)
+        facts, notes = gather_facts(catalog, config, opts, config_path=config_path, now=now)
     ctx = RuleContext(catalog=catalog, config=config, facts=facts, offline=opts.offline)
     findings = run_rules(ctx)
     report = _report(catalog, findings, facts, checked=not opts.offline, notes=notes)
