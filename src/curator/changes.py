@@ -47,9 +47,7 @@ def changed_entries(catalog: Catalog, ref: str, *, cwd: Path) -> set[str]:
         try:
             relative.append((source, source.path.resolve().relative_to(top).as_posix()))
         except ValueError:
-            raise CuratorError(
-                f"--changed-since: {source.display} is outside the git repository at {top}"
-            ) from None
+            raise CuratorError(f"--changed-since: {source.display} is outside the git repository at {top}") from None
 
     present = _paths_at(commit, [rel for _, rel in relative], cwd=top)
     changed: set[str] = set()
@@ -66,9 +64,7 @@ def _resolve(ref: str, *, cwd: Path) -> str:
     try:
         out = _git_text(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=cwd, what="resolve")
     except CuratorError:
-        raise CuratorError(
-            f"--changed-since: unknown git ref {ref!r} (no such commit, branch or tag)"
-        ) from None
+        raise CuratorError(f"--changed-since: unknown git ref {ref!r} (no such commit, branch or tag)") from None
     return out.strip()
 
 
@@ -76,9 +72,7 @@ def _paths_at(commit: str, paths: list[str], *, cwd: Path) -> set[str]:
     """Which of `paths` (relative to the repository top) exist as files at `commit`."""
     if not paths:
         return set()
-    out = _git_text(
-        ["ls-tree", "-z", "--full-tree", "--name-only", commit, "--", *paths], cwd=cwd, what="list"
-    )
+    out = _git_text(["ls-tree", "-z", "--full-tree", "--name-only", commit, "--", *paths], cwd=cwd, what="list")
     return {name for name in out.split("\0") if name}
 
 
@@ -104,9 +98,7 @@ def _git(args: list[str], *, cwd: Path, what: str) -> bytes:
     """Run git without a shell; its output, or CuratorError with git's own last line of complaint."""
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     try:
-        proc = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, env=env, timeout=GIT_TIMEOUT, check=False
-        )
+        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, env=env, timeout=GIT_TIMEOUT, check=False)
     except FileNotFoundError:
         raise CuratorError("--changed-since needs git, and no 'git' command was found on PATH") from None
     except subprocess.TimeoutExpired:

@@ -74,6 +74,15 @@ class RepoMeta:
     from_cache: bool = False  # last known values, kept because this run could not fetch them
 
 
+@dataclass(frozen=True, slots=True)
+class ReadmeFacts:
+    """How the README's generated tables compare with the catalog (read by `curator check`)."""
+
+    file: str  # as shown to the user
+    stale: tuple[tuple[str, int], ...] = ()  # (catalog file stem, line of its begin marker) that differ
+    problems: tuple[str, ...] = ()  # marker problems, each "file:line: what is wrong"
+
+
 @dataclass
 class Facts:
     """Everything the probes learned in one run; empty for `--offline`."""
@@ -83,4 +92,5 @@ class Facts:
     repos: dict[str, RepoMeta] = field(default_factory=dict)  # by lower-case "owner/name"
     repo_history: dict[str, LinkHistory] = field(default_factory=dict)
     incomplete: list[str] = field(default_factory=list)  # why metadata is incomplete, if it is
+    readme: ReadmeFacts | None = None  # None: no README to compare (none found, or not asked for)
     now: datetime | None = None

@@ -747,6 +747,4 @@ def _db_error(path: Path, exc: sqlite3.Error) -> CuratorError:
         return CuratorError(f"{path}: the state database is locked by another process ({message})")
     if isinstance(exc, sqlite3.OperationalError):
         return CuratorError(f"{path}: cannot use the state database: {message}")
-    return CuratorError(
-        f"{path}: not a SQLite database, or corrupt ({message}); move it aside to start afresh"
-    )
+    return CuratorError(f"{path}: not a SQLite database, or corrupt ({message}); move it aside to start afresh")

@@ -16,30 +16,98 @@ TRACKING_PARAMS = re.compile(
 GITHUB_HOSTS = {"github.com", "www.github.com"}
 # GitHub paths under github.com/<first>/ that are not repositories.
 GITHUB_RESERVED_OWNERS = {
-    "about", "apps", "collections", "contact", "customer-stories", "enterprise", "events", "explore",
-    "features", "login", "marketplace", "new", "notifications", "orgs", "pricing", "pulls", "search",
-    "settings", "site", "sponsors", "topics", "trending", "issues", "join", "readme", "security", "team",
+    "about",
+    "apps",
+    "collections",
+    "contact",
+    "customer-stories",
+    "enterprise",
+    "events",
+    "explore",
+    "features",
+    "login",
+    "marketplace",
+    "new",
+    "notifications",
+    "orgs",
+    "pricing",
+    "pulls",
+    "search",
+    "settings",
+    "site",
+    "sponsors",
+    "topics",
+    "trending",
+    "issues",
+    "join",
+    "readme",
+    "security",
+    "team",
 }
 _OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _REPO = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 
 # Schemes that are real but are not web pages: reported, never "fixed" into http(s).
-NON_WEB_SCHEMES = frozenset({
-    "about", "blob", "chrome", "data", "file", "ftp", "ftps", "git", "irc", "javascript", "mailto", "news",
-    "sftp", "smb", "ssh", "tel", "vbscript", "ws", "wss",
-})
+NON_WEB_SCHEMES = frozenset(
+    {
+        "about",
+        "blob",
+        "chrome",
+        "data",
+        "file",
+        "ftp",
+        "ftps",
+        "git",
+        "irc",
+        "javascript",
+        "mailto",
+        "news",
+        "sftp",
+        "smb",
+        "ssh",
+        "tel",
+        "vbscript",
+        "ws",
+        "wss",
+    }
+)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _LETTERS_THEN_SLASHES = re.compile(r"^([A-Za-z]{2,8})(/{1,3})(.*)$", re.S)
 _DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_BARE_DOMAIN = re.compile(
-    rf"^(?:{_DOMAIN_LABEL}\.)+([A-Za-z]{{2,63}})\.?(?::(\d{{1,5}}))?(?:[/?#].*)?$", re.S
-)
+_BARE_DOMAIN = re.compile(rf"^(?:{_DOMAIN_LABEL}\.)+([A-Za-z]{{2,63}})\.?(?::(\d{{1,5}}))?(?:[/?#].*)?$", re.S)
 _HOST_LABEL = re.compile(r"^\w(?:[\w-]*\w)?$")
 # "readme.md", "index.html": file names, not domains without a scheme.
-_FILE_SUFFIXES = frozenset({
-    "md", "txt", "html", "htm", "pdf", "png", "jpg", "jpeg", "gif", "svg", "yaml", "yml", "json", "py",
-    "ipynb", "csv", "zip", "gz", "tar", "rst", "toml", "cfg", "ini", "js", "ts", "css", "xml",
-})
+_FILE_SUFFIXES = frozenset(
+    {
+        "md",
+        "txt",
+        "html",
+        "htm",
+        "pdf",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "yaml",
+        "yml",
+        "json",
+        "py",
+        "ipynb",
+        "csv",
+        "zip",
+        "gz",
+        "tar",
+        "rst",
+        "toml",
+        "cfg",
+        "ini",
+        "js",
+        "ts",
+        "css",
+        "xml",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +189,9 @@ def normalize(url: str) -> str:
             break
         path = trimmed
     path = path or "/"
-    query = urlencode(sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)
-    ))
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k))
+    )
     repo = github_repo(urlunsplit((scheme, netloc, path, "", "")))
     if repo is not None:
         path = "/" + repo.key + repo.subpath
@@ -197,7 +265,7 @@ def _check(text: str) -> UrlProblem | None:
     if scheme_match:
         written = scheme_match.group(1)
         scheme = written.lower()
-        after = text[scheme_match.end():]
+        after = text[scheme_match.end() :]
         if scheme in DEFAULT_PORTS:
             if after.startswith("//") and not after.startswith("///"):
                 return _check_authority(text, scheme, after[2:])
@@ -227,8 +295,10 @@ def _check(text: str) -> UrlProblem | None:
         letters = slashes.group(1).lower()
         typo = letters if letters in DEFAULT_PORTS else scheme_typo(letters)
         if typo is not None:
-            what = f"the ':' after '{slashes.group(1)}' is missing" if letters in DEFAULT_PORTS else (
-                f"the scheme '{slashes.group(1)}' is a typo of '{typo}' and lacks its ':'"
+            what = (
+                f"the ':' after '{slashes.group(1)}' is missing"
+                if letters in DEFAULT_PORTS
+                else (f"the scheme '{slashes.group(1)}' is a typo of '{typo}' and lacks its ':'")
             )
             return _problem(what, f"write it as {typo}://host/path", f"{typo}://{slashes.group(3).lstrip('/')}")
     if text.startswith("//"):
@@ -252,7 +322,7 @@ def _check_authority(text: str, scheme: str, rest: str) -> UrlProblem | None:
     if not netloc or not (parts.hostname or ""):
         return UrlProblem("it has no host", "write the full address, https://host/path")
     host = parts.hostname or ""
-    if host in DEFAULT_PORTS and netloc.lower().endswith(":") and rest[len(netloc):].startswith("//"):
+    if host in DEFAULT_PORTS and netloc.lower().endswith(":") and rest[len(netloc) :].startswith("//"):
         return _problem(
             "the scheme is written twice",
             "remove the first scheme",
@@ -262,9 +332,7 @@ def _check_authority(text: str, scheme: str, rest: str) -> UrlProblem | None:
         port = parts.port
     except ValueError:
         port_text = netloc.rsplit(":", 1)[-1]
-        return UrlProblem(
-            f"the port '{port_text}' is not a number from 1 to 65535", _PORT_ADVICE
-        )
+        return UrlProblem(f"the port '{port_text}' is not a number from 1 to 65535", _PORT_ADVICE)
     if port == 0:
         return UrlProblem("the port '0' is not a number from 1 to 65535", _PORT_ADVICE)
     if not _valid_host(host):

@@ -39,10 +39,7 @@ def populate(api: FakeGithub, full_names: list[str]) -> None:
 
 
 def known(full_names: list[str], stars: int = 7) -> dict[str, RepoMeta]:
-    return {
-        n.lower(): RepoMeta(requested=n, name_with_owner=n, stars=stars, fetched_at=LAST_RUN)
-        for n in full_names
-    }
+    return {n.lower(): RepoMeta(requested=n, name_with_owner=n, stars=stars, fetched_at=LAST_RUN) for n in full_names}
 
 
 def fetch(
@@ -177,8 +174,7 @@ def test_another_error_on_one_alias_keeps_that_repository_s_last_known_values(ap
     assert not result.metas["a/ok"].from_cache
     assert result.skipped == ["b/blocked"]
     assert result.incomplete == [
-        "GitHub could not return 1 repository (b/blocked: Repository access blocked); "
-        "it keeps its last known values"
+        "GitHub could not return 1 repository (b/blocked: Repository access blocked); it keeps its last known values"
     ]
 
 
@@ -202,9 +198,7 @@ def test_rate_limit_exhausted_mid_run_stops_with_partial_results(api: FakeGithub
     (reason,) = result.incomplete
     assert reason.startswith("GitHub's rate limit is used up until ")
     assert "s away — longer than github.max_rate_limit_wait (900 s)" in reason
-    assert reason.endswith(
-        "; 700 repositories not fetched, they keep their last known values (400 have none yet)"
-    )
+    assert reason.endswith("; 700 repositories not fetched, they keep their last known values (400 have none yet)")
 
 
 @pytest.mark.parametrize("status", [200, 403])

@@ -144,8 +144,7 @@ def test_999_is_blocked(linkfarm: LinkFarm) -> None:
 def test_cloudflare_challenge_is_blocked_not_dead(linkfarm: LinkFarm) -> None:
     host = linkfarm.host("127.0.0.2")
     challenge = page("Just a moment...", '<script src="/cdn-cgi/challenge-platform/h/b/orchestrate"></script>')
-    url = host.route("/cf", Reply(403, headers={"Server": "cloudflare", "cf-mitigated": "challenge"},
-                                  body=challenge))
+    url = host.route("/cf", Reply(403, headers={"Server": "cloudflare", "cf-mitigated": "challenge"}, body=challenge))
     legacy = host.route("/cf-legacy", Reply(503, headers={"Server": "cloudflare"}, body=challenge))
     results = check([url, legacy], retries=2)
     for result in results.values():
@@ -281,8 +280,9 @@ def test_redirect_to_a_non_web_scheme_is_an_error(linkfarm: LinkFarm) -> None:
 
 def test_cookie_check_redirect_to_itself_is_followed_with_the_cookie(linkfarm: LinkFarm) -> None:
     host = linkfarm.host("127.0.0.2")
-    url = host.route("/gate", [Reply(302, location="/gate", headers={"Set-Cookie": "seen=1; Path=/"}),
-                               Reply(title="Inside")])
+    url = host.route(
+        "/gate", [Reply(302, location="/gate", headers={"Set-Cookie": "seen=1; Path=/"}), Reply(title="Inside")]
+    )
     result = one(url)
     assert result.state is LinkState.OK
     second = host.hits("/gate")[1]
@@ -307,8 +307,7 @@ def test_a_server_that_never_answers_times_out_as_unreachable(linkfarm: LinkFarm
 def test_a_trickling_body_is_cut_at_the_whole_request_deadline(linkfarm: LinkFarm) -> None:
     """Each read gets data in time (every 50 ms), so only a deadline on the whole request stops it."""
     host = linkfarm.host("127.0.0.2")
-    url = host.route("/drip", Reply(endless=True, chunk_delay=0.05, body=b"<html><head><title>Drip"),
-                     head=Reply(405))
+    url = host.route("/drip", Reply(endless=True, chunk_delay=0.05, body=b"<html><head><title>Drip"), head=Reply(405))
     started = time.monotonic()
     result = one(url, timeout=0.5, max_bytes=1 << 20)
     assert time.monotonic() - started < 2.0
@@ -318,8 +317,7 @@ def test_a_trickling_body_is_cut_at_the_whole_request_deadline(linkfarm: LinkFar
 
 def test_an_endless_body_is_read_only_up_to_the_cap(linkfarm: LinkFarm) -> None:
     host = linkfarm.host("127.0.0.2")
-    url = host.route("/endless", Reply(endless=True, body=b"<html><head><title>Forever</title>"),
-                     head=Reply(405))
+    url = host.route("/endless", Reply(endless=True, body=b"<html><head><title>Forever</title>"), head=Reply(405))
     started = time.monotonic()
     result = one(url, max_bytes=8192)
     assert time.monotonic() - started < 1.5
@@ -338,10 +336,13 @@ def test_a_title_beyond_the_cap_is_not_read(linkfarm: LinkFarm) -> None:
 
 def test_gzip_and_charset_are_decoded_for_the_title(linkfarm: LinkFarm) -> None:
     host = linkfarm.host("127.0.0.2")
-    latin = host.route("/latin", Reply(body="<title>Déjà vu</title>".encode("latin-1"),
-                                       content_type="text/html; charset=ISO-8859-1"))
-    meta = host.route("/meta", Reply(body='<meta charset="windows-1251"><title>Привет</title>'.encode("cp1251"),
-                                     content_type="text/html"))
+    latin = host.route(
+        "/latin", Reply(body="<title>Déjà vu</title>".encode("latin-1"), content_type="text/html; charset=ISO-8859-1")
+    )
+    meta = host.route(
+        "/meta",
+        Reply(body='<meta charset="windows-1251"><title>Привет</title>'.encode("cp1251"), content_type="text/html"),
+    )
     zipped = host.route("/gz", Reply(title="Compressed", gzip=True))
     results = check([latin, meta, zipped], want_titles=True)
     assert results[latin].title == "Déjà vu"
@@ -595,8 +596,6 @@ def test_no_warning_or_loop_error_is_left_behind(linkfarm: LinkFarm, recwarn: py
     assert not recwarn.list
 
 
-
-
 def test_clock_and_sleep_are_injectable_so_long_waits_take_no_time(linkfarm: LinkFarm) -> None:
     """A fake clock that moves only when the checker sleeps: a 30 s Retry-After and the backoff are
     honoured (asked for) without being waited out."""
@@ -616,8 +615,13 @@ def test_clock_and_sleep_are_injectable_so_long_waits_take_no_time(linkfarm: Lin
 
     started = time.monotonic()
     results = check_links_sync(
-        [limited, broken], settings(retries=2, host_concurrency=1, retry_after_cap=60), guard=LOOPBACK,
-        clock=clock, sleep=sleep, backoff=4.0, backoff_max=10.0,
+        [limited, broken],
+        settings(retries=2, host_concurrency=1, retry_after_cap=60),
+        guard=LOOPBACK,
+        clock=clock,
+        sleep=sleep,
+        backoff=4.0,
+        backoff_max=10.0,
     )
     assert time.monotonic() - started < 2.0
     assert results[limited].state is LinkState.OK

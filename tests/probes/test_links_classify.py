@@ -56,10 +56,20 @@ def test_retry_after(value: str | None, seconds: float | None) -> None:
 @pytest.mark.parametrize(
     ("status", "state"),
     [
-        (200, LinkState.OK), (204, LinkState.OK), (404, LinkState.DEAD), (410, LinkState.DEAD),
-        (401, LinkState.BLOCKED), (403, LinkState.BLOCKED), (429, LinkState.BLOCKED), (451, LinkState.BLOCKED),
-        (999, LinkState.BLOCKED), (408, LinkState.UNREACHABLE), (500, LinkState.ERROR), (503, LinkState.ERROR),
-        (418, LinkState.ERROR), (301, LinkState.ERROR),
+        (200, LinkState.OK),
+        (204, LinkState.OK),
+        (404, LinkState.DEAD),
+        (410, LinkState.DEAD),
+        (401, LinkState.BLOCKED),
+        (403, LinkState.BLOCKED),
+        (429, LinkState.BLOCKED),
+        (451, LinkState.BLOCKED),
+        (999, LinkState.BLOCKED),
+        (408, LinkState.UNREACHABLE),
+        (500, LinkState.ERROR),
+        (503, LinkState.ERROR),
+        (418, LinkState.ERROR),
+        (301, LinkState.ERROR),
     ],
 )
 def test_state_for_status(status: int, state: LinkState) -> None:
@@ -126,14 +136,16 @@ def test_exceptions_become_states() -> None:
     reset = chained(httpx.ReadError("x"), ConnectionResetError(errno.ECONNRESET, "reset"))
     failure = classify_exception(reset)
     assert (failure.state, failure.detail, failure.retryable, failure.connect_level) == (
-        LinkState.UNREACHABLE, "connection reset", True, False
+        LinkState.UNREACHABLE,
+        "connection reset",
+        True,
+        False,
     )
 
     assert classify_exception(httpx.ConnectTimeout("x")).detail == "connection timed out"
     assert classify_exception(httpx.ReadTimeout("x"), timeout=20).detail == "timed out after 20 s"
     assert classify_exception(TimeoutError()).detail == "timed out"
-    assert classify_exception(httpx.RemoteProtocolError("Server disconnected without sending a response.")
-                              ).retryable
+    assert classify_exception(httpx.RemoteProtocolError("Server disconnected without sending a response.")).retryable
     assert classify_exception(httpx.RemoteProtocolError("illegal header")).state is LinkState.ERROR
 
     cert = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED]")
@@ -171,7 +183,7 @@ def test_worker_partition_keeps_each_host_whole_and_balances() -> None:
     parts = partition(urls, 3)
     assert sorted(u for p in parts for u in p) == sorted(urls)
     hosts = [{u.split("/")[2] for u in p} for p in parts]
-    assert all(not (a & b) for i, a in enumerate(hosts) for b in hosts[i + 1:])
+    assert all(not (a & b) for i, a in enumerate(hosts) for b in hosts[i + 1 :])
     assert sorted(len(p) for p in parts) == [6, 6, 10]
     assert [sorted(p) for p in partition(urls, 1)] == [sorted(urls)]
 
@@ -180,8 +192,15 @@ def test_results_survive_the_trip_from_a_worker() -> None:
     from curator.facts import Hop
 
     result = LinkResult(
-        url="http://a.example/", state=LinkState.REDIRECT, status=200, final_url="https://a.example/",
-        redirects=(Hop(301, "http://a.example/"),), title="A", attempts=2, elapsed_ms=12.5, detail="moved",
+        url="http://a.example/",
+        state=LinkState.REDIRECT,
+        status=200,
+        final_url="https://a.example/",
+        redirects=(Hop(301, "http://a.example/"),),
+        title="A",
+        attempts=2,
+        elapsed_ms=12.5,
+        detail="moved",
         checked_at=NOW,
     )
     assert result_from_json(result_to_json(result)) == result

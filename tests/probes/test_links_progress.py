@@ -50,8 +50,14 @@ def test_the_bar_shows_done_total_rate_and_failures() -> None:
 
 
 def test_summary_line() -> None:
-    results = [result(LinkState.OK), result(LinkState.OK, cached=True), result(LinkState.REDIRECT),
-               result(LinkState.DEAD), result(LinkState.BLOCKED), result(LinkState.TLS_ERROR)]
+    results = [
+        result(LinkState.OK),
+        result(LinkState.OK, cached=True),
+        result(LinkState.REDIRECT),
+        result(LinkState.DEAD),
+        result(LinkState.BLOCKED),
+        result(LinkState.TLS_ERROR),
+    ]
     assert summary_line(results, elapsed=2.345) == (
         "checked 6 links in 2.3 s: 2 ok, 1 redirected, 1 dead, 1 blocked, 1 with TLS errors; 1 from cache"
     )

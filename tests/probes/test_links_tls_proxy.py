@@ -32,8 +32,12 @@ def ca_file(ca: trustme.CA, tmp_path: Path) -> str:
 
 
 def tls_host(
-    farm: LinkFarm, ca: trustme.CA, address: str, *names: str,
-    not_before: datetime | None = None, not_after: datetime | None = None,
+    farm: LinkFarm,
+    ca: trustme.CA,
+    address: str,
+    *names: str,
+    not_before: datetime | None = None,
+    not_after: datetime | None = None,
 ) -> Host:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     cert = ca.issue_cert(*(names or (address,)), not_before=not_before, not_after=not_after)
@@ -63,7 +67,7 @@ def test_an_untrusted_certificate_is_a_tls_error(linkfarm: LinkFarm, ca: trustme
     result = check(url)
     assert result.state is LinkState.TLS_ERROR
     assert (result.detail or "").startswith("certificate not accepted:")
-    assert "certificate" in (result.detail or "")[len("certificate not accepted:"):]
+    assert "certificate" in (result.detail or "")[len("certificate not accepted:") :]
     assert result.attempts == 1
 
 
@@ -82,9 +86,7 @@ def test_an_expired_certificate_and_a_wrong_name_are_tls_errors(
     assert "mismatch" in (result.detail or "")
 
 
-def test_plain_http_through_a_proxy_from_the_environment(
-    linkfarm: LinkFarm, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_plain_http_through_a_proxy_from_the_environment(linkfarm: LinkFarm, monkeypatch: pytest.MonkeyPatch) -> None:
     proxy = linkfarm.proxy("127.0.0.1")
     host = linkfarm.host("127.0.0.2")
     url = host.route("/via", Reply(title="Proxied"))

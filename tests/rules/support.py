@@ -30,8 +30,12 @@ def q(text: str) -> str:
 
 
 def entry(
-    ident: str, name: str, url: str | None = None, links: list[tuple[str, str]] | None = None,
-    *, column: str = "link",
+    ident: str,
+    name: str,
+    url: str | None = None,
+    links: list[tuple[str, str]] | None = None,
+    *,
+    column: str = "link",
 ) -> str:
     """One entry as YAML text, indented for SECTION."""
     out = f"  - id: {ident}\n    name: {q(name)}\n"

@@ -47,7 +47,10 @@ def test_seed_duplicate_groups(tmp_path: Path) -> None:
     )
     findings = run(load(tmp_path, {"research-llms": text}), "duplicate-url")
     assert [f.entry for f in findings] == [
-        "research-llms/baize", "research-llms/koala", "research-llms/dalai", "research-llms/llama",
+        "research-llms/baize",
+        "research-llms/koala",
+        "research-llms/dalai",
+        "research-llms/llama",
         "research-llms/colossalchat",
     ]
     llama = findings[3]
@@ -74,7 +77,7 @@ def test_extra_links_take_part(tmp_path: Path) -> None:
     findings = run(load(tmp_path, {"tools": text}), "duplicate-url")
     assert [(f.entry, f.line, f.severity) for f in findings] == [
         ("tools/main", line_with(text, "url:", after="id: main"), Severity.WARNING),
-        ("tools/other", line_with(text, "label: \"Tool\""), Severity.WARNING),
+        ("tools/other", line_with(text, 'label: "Tool"'), Severity.WARNING),
     ]
     assert findings[0].message.endswith(
         "has the same target as tools/other ('Other') in its link 'Tool' — point each entry at its own "
@@ -86,8 +89,13 @@ def test_extra_links_take_part(tmp_path: Path) -> None:
 def test_a_link_only_mentioned_in_a_description_is_info(tmp_path: Path) -> None:
     text = section(
         entry("lora", "LoRA", "https://github.com/microsoft/LoRA"),
-        entry("baize", "Baize", "https://github.com/project-baize/baize-chatbot",
-              [("LoRA", "https://github.com/microsoft/LoRA")], column="description"),
+        entry(
+            "baize",
+            "Baize",
+            "https://github.com/project-baize/baize-chatbot",
+            [("LoRA", "https://github.com/microsoft/LoRA")],
+            column="description",
+        ),
     )
     findings = run(load(tmp_path, {"tools": text}), "duplicate-url")
     assert [(f.entry, f.severity) for f in findings] == [

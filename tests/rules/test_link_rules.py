@@ -16,8 +16,7 @@ from curator.rules.links import permanent_target
 from tests.rules.support import entry, line_with, load, section
 
 NOW = datetime(2025, 10, 1, 12, tzinfo=UTC)
-LINK_RULES = ("dead-link", "redirected", "link-blocked", "link-error", "link-unreachable", "tls-error",
-              "link-refused")
+LINK_RULES = ("dead-link", "redirected", "link-blocked", "link-error", "link-unreachable", "tls-error", "link-refused")
 DEAD = "https://gone.example/page"
 EXTRA = "https://code.example/repo"
 
@@ -36,8 +35,9 @@ def streak(runs: int, days: float) -> LinkHistory:
     return LinkHistory(consecutive_failures=runs, failing_since=NOW - timedelta(days=days))
 
 
-def run(catalog: Catalog, rule_id: str, the_facts: Facts, *, config: Config | None = None,
-        offline: bool = False) -> list[Finding]:
+def run(
+    catalog: Catalog, rule_id: str, the_facts: Facts, *, config: Config | None = None, offline: bool = False
+) -> list[Finding]:
     ctx = RuleContext(catalog=catalog, config=config or Config(), facts=the_facts, offline=offline)
     return sorted(RULES[rule_id].func(ctx), key=Finding.sort_key)
 
@@ -123,8 +123,12 @@ def test_the_policy_is_configurable(catalog: Catalog) -> None:
     [
         ("link-error", LinkState.ERROR, "HTTP 503", "fails (HTTP 503, 4 attempts)"),
         ("link-unreachable", LinkState.UNREACHABLE, "connection timed out", "is unreachable (connection timed out"),
-        ("tls-error", LinkState.TLS_ERROR, "certificate not accepted: certificate has expired",
-         "has a TLS problem (certificate not accepted: certificate has expired"),
+        (
+            "tls-error",
+            LinkState.TLS_ERROR,
+            "certificate not accepted: certificate has expired",
+            "has a TLS problem (certificate not accepted: certificate has expired",
+        ),
     ],
 )
 def test_the_other_failures_follow_the_same_policy(
@@ -143,17 +147,20 @@ def test_the_other_failures_follow_the_same_policy(
 
 
 def test_dead_after_a_redirect_names_where_it_ended(catalog: Catalog) -> None:
-    dead = result(DEAD, LinkState.DEAD, detail="HTTP 404", final_url="https://gone.example/404",
-                  redirects=(Hop(302, DEAD),))
+    dead = result(
+        DEAD, LinkState.DEAD, detail="HTTP 404", final_url="https://gone.example/404", redirects=(Hop(302, DEAD),)
+    )
     [finding] = run(catalog, "dead-link", facts(dead))
     assert "(after redirecting to https://gone.example/404)" in finding.message
 
 
 def test_a_permanent_redirect_is_a_fix(catalog: Catalog) -> None:
-    moved = result(DEAD, LinkState.REDIRECT, status=200, final_url="https://new.example/page",
-                   redirects=(Hop(301, DEAD),))
-    moved_extra = result(EXTRA, LinkState.REDIRECT, status=200, final_url="https://code.example/repo/",
-                         redirects=(Hop(308, EXTRA),))
+    moved = result(
+        DEAD, LinkState.REDIRECT, status=200, final_url="https://new.example/page", redirects=(Hop(301, DEAD),)
+    )
+    moved_extra = result(
+        EXTRA, LinkState.REDIRECT, status=200, final_url="https://code.example/repo/", redirects=(Hop(308, EXTRA),)
+    )
     findings = run(catalog, "redirected", facts(moved, moved_extra))
     assert [f.fix for f in findings] == [
         Fix("url", DEAD, "https://new.example/page"),
@@ -167,12 +174,19 @@ def test_a_permanent_redirect_is_a_fix(catalog: Catalog) -> None:
 
 
 def test_the_fix_stops_where_the_permanent_part_of_the_chain_ends() -> None:
-    chain = result("http://a.example/x#intro", LinkState.REDIRECT, final_url="https://login.example/?next=x",
-                   redirects=(Hop(301, "http://a.example/x"), Hop(301, "https://a.example/x"),
-                              Hop(302, "https://a.example/x/")))
+    chain = result(
+        "http://a.example/x#intro",
+        LinkState.REDIRECT,
+        final_url="https://login.example/?next=x",
+        redirects=(Hop(301, "http://a.example/x"), Hop(301, "https://a.example/x"), Hop(302, "https://a.example/x/")),
+    )
     assert permanent_target(chain) == "https://a.example/x/#intro"  # the fragment is kept
-    temporary_first = result("http://a.example/", LinkState.REDIRECT, final_url="https://b.example/",
-                             redirects=(Hop(302, "http://a.example/"), Hop(301, "http://b.example/")))
+    temporary_first = result(
+        "http://a.example/",
+        LinkState.REDIRECT,
+        final_url="https://b.example/",
+        redirects=(Hop(302, "http://a.example/"), Hop(301, "http://b.example/")),
+    )
     assert permanent_target(temporary_first) is None
     assert permanent_target(result("http://a.example/", LinkState.OK, final_url="http://a.example/")) is None
 
@@ -199,7 +213,8 @@ def test_a_url_used_by_two_entries_is_reported_for_each(tmp_path: Path) -> None:
     catalog = load(tmp_path, {"tools": text})
     findings = run(catalog, "dead-link", facts(result(DEAD, LinkState.DEAD, detail="HTTP 404")))
     assert [((f.entry or "").rsplit("/", 1)[-1], f.message.split(" of ")[0]) for f in findings] == [
-        ("a", "the url"), ("b", "link 'Mirror' (links[0].url)"),
+        ("a", "the url"),
+        ("b", "link 'Mirror' (links[0].url)"),
     ]
 
 

@@ -98,8 +98,12 @@ def test_mentions(name: str, text: str, expected: bool) -> None:
 @pytest.mark.parametrize(
     ("label", "generic"),
     [
-        ("🔗", True), ("👨‍💻", True), ("Code", True), ("the paper", True),
-        ("LLaMA.cpp", False), ("LoRA", False),
+        ("🔗", True),
+        ("👨‍💻", True),
+        ("Code", True),
+        ("the paper", True),
+        ("LLaMA.cpp", False),
+        ("LoRA", False),
     ],
 )
 def test_generic_labels(label: str, generic: bool) -> None:

@@ -15,9 +15,7 @@ from curator.rules import RULES, RuleContext
 from tests.rules.support import entry, line_with, load, section
 
 NOW = datetime(2025, 10, 1, 12, tzinfo=UTC)
-REPO_RULES = (
-    "repo-renamed", "repo-archived", "repo-stale", "repo-missing", "repo-disabled", "metadata-incomplete"
-)
+REPO_RULES = ("repo-renamed", "repo-archived", "repo-stale", "repo-missing", "repo-disabled", "metadata-incomplete")
 
 
 def meta(requested: str, **fields: object) -> RepoMeta:
@@ -31,8 +29,9 @@ def meta(requested: str, **fields: object) -> RepoMeta:
     return RepoMeta(requested=requested, **values)  # type: ignore[arg-type]
 
 
-def facts(*metas: RepoMeta, history: dict[str, LinkHistory] | None = None, incomplete: list[str] | None = None
-          ) -> Facts:
+def facts(
+    *metas: RepoMeta, history: dict[str, LinkHistory] | None = None, incomplete: list[str] | None = None
+) -> Facts:
     return Facts(
         repos={m.requested.lower(): m for m in metas},
         repo_history=history or {},
@@ -41,8 +40,9 @@ def facts(*metas: RepoMeta, history: dict[str, LinkHistory] | None = None, incom
     )
 
 
-def run(catalog: Catalog, rule_id: str, the_facts: Facts, *, config: Config | None = None,
-        offline: bool = False) -> list[Finding]:
+def run(
+    catalog: Catalog, rule_id: str, the_facts: Facts, *, config: Config | None = None, offline: bool = False
+) -> list[Finding]:
     ctx = RuleContext(catalog=catalog, config=config or Config(), facts=the_facts, offline=offline)
     return sorted(RULES[rule_id].func(ctx), key=Finding.sort_key)
 
@@ -71,8 +71,11 @@ def test_renamed_main_url_and_extra_link_keep_their_sub_paths(tmp_path: Path) ->
     findings = run(catalog, "repo-renamed", the_facts)
 
     assert [f.fix for f in findings] == [
-        Fix("url", "https://github.com/lm-sys/FastChat/tree/main/docs#serving",
-            "https://github.com/lmsys-org/fastchat/tree/main/docs#serving"),
+        Fix(
+            "url",
+            "https://github.com/lm-sys/FastChat/tree/main/docs#serving",
+            "https://github.com/lmsys-org/fastchat/tree/main/docs#serving",
+        ),
         Fix("links[0].url", "https://github.com/LM-SYS/fastchat.git", "https://github.com/lmsys-org/fastchat"),
     ]
     first = findings[0]
@@ -93,11 +96,18 @@ def test_a_difference_in_letter_case_alone_is_not_a_rename(tmp_path: Path) -> No
 
 
 def test_archived(tmp_path: Path) -> None:
-    catalog = load(tmp_path, {"tools": section(
-        entry("a", "Old", "https://github.com/old/tool"),
-        entry("b", "New", "https://github.com/new/tool"),
-        entry("c", "Docs", "https://example.org", links=[("code", "https://github.com/old/tool/blob/main/x.py")]),
-    )})
+    catalog = load(
+        tmp_path,
+        {
+            "tools": section(
+                entry("a", "Old", "https://github.com/old/tool"),
+                entry("b", "New", "https://github.com/new/tool"),
+                entry(
+                    "c", "Docs", "https://example.org", links=[("code", "https://github.com/old/tool/blob/main/x.py")]
+                ),
+            )
+        },
+    )
     the_facts = facts(meta("old/tool", archived=True), meta("new/tool"))
     findings = run(catalog, "repo-archived", the_facts)
     assert [(f.entry, f.severity) for f in findings] == [
@@ -108,11 +118,16 @@ def test_archived(tmp_path: Path) -> None:
 
 
 def test_stale_after_the_configured_days(tmp_path: Path) -> None:
-    catalog = load(tmp_path, {"tools": section(
-        entry("old", "Old", "https://github.com/a/old"),
-        entry("fresh", "Fresh", "https://github.com/a/fresh"),
-        entry("archived", "Archived", "https://github.com/a/archived"),
-    )})
+    catalog = load(
+        tmp_path,
+        {
+            "tools": section(
+                entry("old", "Old", "https://github.com/a/old"),
+                entry("fresh", "Fresh", "https://github.com/a/fresh"),
+                entry("archived", "Archived", "https://github.com/a/archived"),
+            )
+        },
+    )
     the_facts = facts(
         meta("a/old", pushed_at=NOW - timedelta(days=400)),
         meta("a/fresh", pushed_at=NOW - timedelta(days=200)),
@@ -130,11 +145,16 @@ def test_stale_after_the_configured_days(tmp_path: Path) -> None:
 
 
 def test_missing_is_a_warning_until_the_failure_policy_confirms_it(tmp_path: Path) -> None:
-    catalog = load(tmp_path, {"tools": section(
-        entry("new", "Just gone", "https://github.com/a/just-gone"),
-        entry("quick", "Three quick runs", "https://github.com/a/quick"),
-        entry("long", "Long gone", "https://github.com/a/long-gone"),
-    )})
+    catalog = load(
+        tmp_path,
+        {
+            "tools": section(
+                entry("new", "Just gone", "https://github.com/a/just-gone"),
+                entry("quick", "Three quick runs", "https://github.com/a/quick"),
+                entry("long", "Long gone", "https://github.com/a/long-gone"),
+            )
+        },
+    )
     gone = {"missing": True, "name_with_owner": None, "stars": None, "pushed_at": None}
     the_facts = facts(
         meta("a/just-gone", **gone),
@@ -184,19 +204,30 @@ def test_metadata_incomplete_one_finding_per_reason(tmp_path: Path) -> None:
 def test_nothing_offline(tmp_path: Path, rule_id: str) -> None:
     catalog = load(tmp_path, {"tools": section(entry("a", "A", "https://github.com/a/b"))})
     the_facts = facts(
-        meta("a/b", name_with_owner="c/d", archived=True, disabled=True, missing=True,
-             pushed_at=NOW - timedelta(days=999)),
+        meta(
+            "a/b",
+            name_with_owner="c/d",
+            archived=True,
+            disabled=True,
+            missing=True,
+            pushed_at=NOW - timedelta(days=999),
+        ),
         incomplete=["x"],
     )
     assert run(catalog, rule_id, the_facts, offline=True) == []
 
 
 def test_links_that_are_not_repositories_or_are_unknown_are_ignored(tmp_path: Path) -> None:
-    catalog = load(tmp_path, {"tools": section(
-        entry("a", "Site", "https://example.org/a/b"),
-        entry("b", "Topic", "https://github.com/topics/llm"),
-        entry("c", "Unknown", "https://github.com/never/fetched"),
-    )})
+    catalog = load(
+        tmp_path,
+        {
+            "tools": section(
+                entry("a", "Site", "https://example.org/a/b"),
+                entry("b", "Topic", "https://github.com/topics/llm"),
+                entry("c", "Unknown", "https://github.com/never/fetched"),
+            )
+        },
+    )
     the_facts = facts(meta("a/b", archived=True), meta("topics/llm", archived=True))
     for rule_id in REPO_RULES[:-1]:
         assert run(catalog, rule_id, the_facts) == [], rule_id

@@ -46,8 +46,12 @@ def catalog() -> Catalog:
 def test_the_fixture_has_every_seed_row(catalog: Catalog) -> None:
     assert catalog.entry_count == 68
     assert {s.stem: len(s.model.entries) for s in catalog.sources} == {
-        "research-llms": 9, "commercial-llms": 3, "training-frameworks": 12, "deployment-tools": 9,
-        "courses": 18, "tutorials": 17,
+        "research-llms": 9,
+        "commercial-llms": 3,
+        "training-frameworks": 12,
+        "deployment-tools": 9,
+        "courses": 18,
+        "tutorials": 17,
     }
 
 
@@ -85,8 +89,9 @@ def test_the_duplicate_groups_name_each_other(catalog: Catalog) -> None:
     messages = {f.entry: f.message for f in run(catalog, "duplicate-url")}
     assert "research-llms/koala ('Koala')" in messages["research-llms/baize"]
     assert "research-llms/baize ('Baize')" in messages["research-llms/koala"]
-    assert "research-llms/llama ('LLaMA') and research-llms/colossalchat ('ColossalChat')" in (
-        messages["research-llms/dalai"]
+    assert (
+        "research-llms/llama ('LLaMA') and research-llms/colossalchat ('ColossalChat')"
+        in (messages["research-llms/dalai"])
     )
     assert "research-llms/alpaca ('Alpaca')" in messages["research-llms/gpt4all"]
     assert "research-llms/gpt4all ('GPT4All')" in messages["research-llms/alpaca"]

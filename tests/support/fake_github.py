@@ -261,9 +261,7 @@ class FakeGithub:
 
     # --- answering (called from the handler's thread)
 
-    def answer(
-        self, method: str, path: str, headers: dict[str, str], body: Any
-    ) -> tuple[int, dict[str, str], Any]:
+    def answer(self, method: str, path: str, headers: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:
         token = _token(headers.get("authorization"))
         if token is not None and token not in self.tokens:
             return 401, {}, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}
@@ -276,10 +274,14 @@ class FakeGithub:
                 return status, {}, {"message": f"fake fault {status}"}
             if self.secondary_limit > 0 and path != "/rate_limit":
                 self.secondary_limit -= 1
-                return 403, {"retry-after": str(self.retry_after)}, {
-                    "message": "You have exceeded a secondary rate limit. Please wait a few minutes before "
-                    "you try again.",
-                }
+                return (
+                    403,
+                    {"retry-after": str(self.retry_after)},
+                    {
+                        "message": "You have exceeded a secondary rate limit. Please wait a few minutes before "
+                        "you try again.",
+                    },
+                )
         if method == "POST" and path == "/graphql":
             if token is None:
                 return 401, {}, {"message": "This endpoint requires you to be authenticated."}
@@ -292,18 +294,26 @@ class FakeGithub:
                 rest_budget.refill_if_due()
                 self.graphql_budget.refill_if_due()
                 core = rest_budget.as_json()
-                return 200, rest_budget.headers("core"), {
-                    "resources": {"core": core, "graphql": self.graphql_budget.as_json()},
-                    "rate": core,
-                }
+                return (
+                    200,
+                    rest_budget.headers("core"),
+                    {
+                        "resources": {"core": core, "graphql": self.graphql_budget.as_json()},
+                        "rate": core,
+                    },
+                )
         with self._lock:
             budget = rest_budget
             budget.refill_if_due()
             if budget.remaining <= 0:
-                return 403, budget.headers("core"), {
-                    "message": "API rate limit exceeded for 127.0.0.1. (But here's the good news: "
-                    "Authenticated requests get a higher rate limit.)",
-                }
+                return (
+                    403,
+                    budget.headers("core"),
+                    {
+                        "message": "API rate limit exceeded for 127.0.0.1. (But here's the good news: "
+                        "Authenticated requests get a higher rate limit.)",
+                    },
+                )
             budget.remaining -= 1
             limit_headers = budget.headers("core")
         parts = path.strip("/").split("/")
@@ -317,10 +327,14 @@ class FakeGithub:
             moved = self.find_old(full)
             if moved is not None:
                 location = f"{self.url}/repositories/{moved.id}"
-                return 301, {**limit_headers, "location": location}, {
-                    "message": "Moved Permanently",
-                    "url": location,
-                }
+                return (
+                    301,
+                    {**limit_headers, "location": location},
+                    {
+                        "message": "Moved Permanently",
+                        "url": location,
+                    },
+                )
             return 404, limit_headers, {"message": "Not Found"}
         if len(parts) == 2 and parts[0] == "repositories" and parts[1].isdigit():
             repo = self.repos.get(int(parts[1]))
@@ -335,24 +349,34 @@ class FakeGithub:
             return 200, {}, {"errors": [{"message": f"Parse error: {exc}"}]}
         variables = body.get("variables") or {}
         operation = next(d for d in document.definitions if isinstance(d, gql.OperationDefinitionNode))
-        fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, gql.FragmentDefinitionNode)
-        }
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, gql.FragmentDefinitionNode)}
         fields = [s for s in operation.selection_set.selections if isinstance(s, gql.FieldNode)]
         count = sum(1 for f in fields if f.name.value == "repository")
         with self._lock:
             if self.max_batch is not None and count > self.max_batch:
-                return 502, {}, {
-                    "data": None,
-                    "errors": [{"message": "Something went wrong while executing your query. This may be the "
-                                "result of a timeout, or it could be a GitHub bug."}],
-                }
+                return (
+                    502,
+                    {},
+                    {
+                        "data": None,
+                        "errors": [
+                            {
+                                "message": "Something went wrong while executing your query. This may be the "
+                                "result of a timeout, or it could be a GitHub bug."
+                            }
+                        ],
+                    },
+                )
             budget = self.graphql_budget
             budget.refill_if_due()
             if budget.remaining <= 0:
-                return self.graphql_rate_limited_status, budget.headers("graphql"), {
-                    "errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded for user ID 1."}],
-                }
+                return (
+                    self.graphql_rate_limited_status,
+                    budget.headers("graphql"),
+                    {
+                        "errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded for user ID 1."}],
+                    },
+                )
             budget.remaining -= 1
             limit_headers = budget.headers("graphql")
             rate = {
@@ -385,12 +409,14 @@ class FakeGithub:
                 data[key] = None
                 line = f.loc.start_token.line if f.loc else 1
                 column = f.loc.start_token.column if f.loc else 1
-                errors.append({
-                    "type": "NOT_FOUND",
-                    "path": [key],
-                    "locations": [{"line": line, "column": column}],
-                    "message": f"Could not resolve to a Repository with the name '{full}'.",
-                })
+                errors.append(
+                    {
+                        "type": "NOT_FOUND",
+                        "path": [key],
+                        "locations": [{"line": line, "column": column}],
+                        "message": f"Could not resolve to a Repository with the name '{full}'.",
+                    }
+                )
             else:
                 try:
                     data[key] = _select(repo.graphql(), f.selection_set, fragments)

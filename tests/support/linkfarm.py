@@ -39,11 +39,27 @@ from typing import Any
 from urllib.parse import urlsplit
 
 _REASONS = {
-    200: "OK", 204: "No Content", 301: "Moved Permanently", 302: "Found", 303: "See Other",
-    307: "Temporary Redirect", 308: "Permanent Redirect", 400: "Bad Request", 401: "Unauthorized",
-    403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout", 410: "Gone",
-    429: "Too Many Requests", 500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway",
-    503: "Service Unavailable", 504: "Gateway Timeout", 999: "Request Denied",
+    200: "OK",
+    204: "No Content",
+    301: "Moved Permanently",
+    302: "Found",
+    303: "See Other",
+    307: "Temporary Redirect",
+    308: "Permanent Redirect",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    408: "Request Timeout",
+    410: "Gone",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+    999: "Request Denied",
 }
 
 
@@ -296,8 +312,10 @@ class ForwardProxy:
             if parts.query:
                 path += "?" + parts.query
             kept = [
-                line for line in lines[1:]
-                if line and line.split(":", 1)[0].strip().lower()
+                line
+                for line in lines[1:]
+                if line
+                and line.split(":", 1)[0].strip().lower()
                 not in {"connection", "proxy-connection", "keep-alive", "proxy-authorization"}
             ]
             upstream.write(

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from curator.catalog.load import Catalog, load_catalog
+from curator.commands.render import readme_facts
 from curator.config import Config, load_config
 from curator.errors import CatalogError, CuratorError
 from curator.facts import Facts
@@ -42,7 +43,7 @@ def resolve_paths(
 
 def run_check(opts: CheckOptions, *, now: datetime | None = None) -> int:
     config, config_path = load_config(opts.config)
-    catalog_dir, _readme = resolve_paths(config, config_path, opts.catalog, opts.readme)
+    catalog_dir, readme_path = resolve_paths(config, config_path, opts.catalog, opts.readme)
     try:
         catalog = load_catalog(catalog_dir)
     except CatalogError as exc:
@@ -63,6 +64,9 @@ def run_check(opts: CheckOptions, *, now: datetime | None = None) -> int:
         from curator.network import gather_facts
 
         facts, notes = gather_facts(catalog, config, opts, config_path=config_path, now=now)
+    base = config_path.parent if config_path is not None else Path.cwd()
+    state_path = opts.state or base / config.history.state
+    facts.readme = readme_facts(catalog, config, readme_path, state_path, required=opts.readme is not None)
     ctx = RuleContext(catalog=catalog, config=config, facts=facts, offline=opts.offline)
     findings = run_rules(ctx)
     report = _report(catalog, findings, facts, checked=not opts.offline, notes=notes)

@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from curator.catalog.load import Catalog, load_catalog
-from curator.config import MetricColumn, load_config
-from curator.facts import RepoMeta
+from curator.config import Config, MetricColumn, load_config
+from curator.facts import ReadmeFacts, RepoMeta
 from curator.markdown.files import read_markdown, write_text
-from curator.markdown.render import render_table, splice
+from curator.markdown.render import MarkerError, marker_regions, render_table, splice
 from curator.metrics import metric_cell, with_fallback
 from curator.state import StateDB
 from curator.urls import github_repo
@@ -71,6 +71,33 @@ def metric_columns(
             metas.append(with_fallback(latest.get(repo.key), present.get(repo.key)) if repo else None)
         out[stem] = {METRIC_HEADERS[column]: [metric_cell(column, meta) for meta in metas] for column in columns}
     return out
+
+
+def readme_facts(
+    catalog: Catalog, config: Config, readme_path: Path, state_path: Path, *, required: bool
+) -> ReadmeFacts | None:
+    """Compare the README's generated tables with what `curator render` would write, table by table.
+    None when there is no README and none was asked for explicitly."""
+    if not readme_path.exists() and not required:
+        return None
+    current = read_markdown(readme_path)
+    metrics = metric_columns(catalog, config.render.metrics, state_path)
+    tables = {s.stem: render_table(s.model, metrics=metrics.get(s.stem)) for s in catalog.sources}
+    try:
+        rendered = splice(current.text, tables, current.shown)
+    except MarkerError as exc:
+        return ReadmeFacts(file=current.shown, problems=tuple(exc.problems))
+    if rendered == current.text:
+        return ReadmeFacts(file=current.shown)
+    before, _ = marker_regions(current.text, current.shown)
+    after, _ = marker_regions(rendered, current.shown)
+    old_lines, new_lines = current.text.split("\n"), rendered.split("\n")
+    stale = tuple(
+        (a.stem, a.begin_line)
+        for a, b in zip(before, after, strict=True)
+        if old_lines[a.begin_line : a.end_line - 1] != new_lines[b.begin_line : b.end_line - 1]
+    )
+    return ReadmeFacts(file=current.shown, stale=stale)
 
 
 def run_render(

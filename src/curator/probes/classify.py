@@ -42,8 +42,13 @@ DETAIL_HOST_UNREACHABLE = "host unreachable"
 DETAIL_NO_SUCH_HOST = "no such host"
 DETAIL_DNS_FAILED = "DNS lookup failed"
 CONNECT_LEVEL_PREFIXES = (
-    DETAIL_REFUSED_CONNECTION, DETAIL_CONNECT_TIMEOUT, DETAIL_NET_UNREACHABLE, DETAIL_HOST_UNREACHABLE,
-    DETAIL_NO_SUCH_HOST, DETAIL_DNS_FAILED, "could not connect",
+    DETAIL_REFUSED_CONNECTION,
+    DETAIL_CONNECT_TIMEOUT,
+    DETAIL_NET_UNREACHABLE,
+    DETAIL_HOST_UNREACHABLE,
+    DETAIL_NO_SUCH_HOST,
+    DETAIL_DNS_FAILED,
+    "could not connect",
 )
 # Failures that say the network itself is down rather than one host.
 LOCAL_NETWORK_PREFIXES = (DETAIL_NET_UNREACHABLE, DETAIL_DNS_FAILED)
@@ -133,8 +138,13 @@ def state_for_status(status: int, accept: frozenset[int] = frozenset()) -> tuple
     return LinkState.ERROR, f"HTTP {status}"
 
 
-_CHALLENGE_TITLES = ("just a moment...", "just a moment\u2026", "attention required! | cloudflare",
-                     "ddos-guard", "checking your browser")
+_CHALLENGE_TITLES = (
+    "just a moment...",
+    "just a moment\u2026",
+    "attention required! | cloudflare",
+    "ddos-guard",
+    "checking your browser",
+)
 _CF_MARKERS = ("cf-chl", "challenge-platform", "cf_chl_opt", "cf-browser-verification", "cf-turnstile")
 _CAPTCHA_MARKERS = ("g-recaptcha", "h-captcha", "px-captcha", "captcha-delivery.com")
 

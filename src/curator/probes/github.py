@@ -115,9 +115,7 @@ def fetch_repos(
         seconds_between_requests=None,  # requests are serial already; PyGithub's spacing would sleep for real
         seconds_between_writes=None,  # a GraphQL query is a POST but not a write
     )
-    run = _Run(
-        gh.requester, settings=settings, token=token, fetched_at=fetched_at, sleep=sleep, clock=clock
-    )
+    run = _Run(gh.requester, settings=settings, token=token, fetched_at=fetched_at, sleep=sleep, clock=clock)
     try:
         with _quiet_pygithub():
             if token:
@@ -331,9 +329,7 @@ class _Run:
             self.stopped = self._scrub(stop.reason)
             self.rate_limited = stop.rate_limited
 
-    def _take_graphql(
-        self, chunk: list[_Request], data: Mapping[str, Any], errors: list[dict[str, Any]]
-    ) -> None:
+    def _take_graphql(self, chunk: list[_Request], data: Mapping[str, Any], errors: list[dict[str, Any]]) -> None:
         by_alias: dict[str, dict[str, Any]] = {}
         for error in errors:
             path = error.get("path")

@@ -65,8 +65,7 @@ def build_query(count: int) -> str:
         raise ValueError("a query needs at least one repository")
     params = ", ".join(f"$o{i}: String!, $n{i}: String!" for i in range(count))
     fields = "".join(
-        f"  {alias(i)}: repository(owner: $o{i}, name: $n{i}) {{\n    ...RepoFields\n  }}\n"
-        for i in range(count)
+        f"  {alias(i)}: repository(owner: $o{i}, name: $n{i}) {{\n    ...RepoFields\n  }}\n" for i in range(count)
     )
     return f"\nquery Repositories({params}) {{\n{_RATE_LIMIT}{fields}}}\n\n{_FRAGMENT}"
 

@@ -24,7 +24,15 @@ _LOW_WATER = 64 * 1024
 
 class _Protocol(asyncio.Protocol):
     __slots__ = (
-        "_buffer", "_closed", "_drain", "_eof", "_exc", "_paused", "_reading_paused", "_waiter", "transport",
+        "_buffer",
+        "_closed",
+        "_drain",
+        "_eof",
+        "_exc",
+        "_paused",
+        "_reading_paused",
+        "_waiter",
+        "transport",
     )
 
     def __init__(self) -> None:
@@ -159,7 +167,10 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         loop = asyncio.get_running_loop()
         try:
             transport = await loop.start_tls(
-                self._transport, self._protocol, ssl_context, server_hostname=server_hostname,
+                self._transport,
+                self._protocol,
+                ssl_context,
+                server_hostname=server_hostname,
                 ssl_handshake_timeout=timeout,
             )
         except TimeoutError as exc:

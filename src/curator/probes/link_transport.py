@@ -118,9 +118,7 @@ class OriginRouter(httpx.AsyncBaseTransport):
     async def _open(self, key: tuple[str, str, int]) -> GuardedTransport:
         scheme, host, port = key
         size = self.pool_size(host)
-        limits = httpx.Limits(
-            max_connections=size, max_keepalive_connections=size, keepalive_expiry=KEEPALIVE_EXPIRY
-        )
+        limits = httpx.Limits(max_connections=size, max_keepalive_connections=size, keepalive_expiry=KEEPALIVE_EXPIRY)
         transport = self._pools[key] = GuardedTransport(
             self.guard,
             proxy=self.proxy_for(scheme, host, port),

@@ -136,9 +136,14 @@ async def run_worker(
     }
     try:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "curator.probes.link_worker",
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
-            env=_child_env(), limit=1 << 20,
+            sys.executable,
+            "-m",
+            "curator.probes.link_worker",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+            env=_child_env(),
+            limit=1 << 20,
         )
     except OSError:
         return
@@ -181,8 +186,14 @@ def main() -> int:
 
     asyncio.run(
         check_links(
-            job["urls"], settings, progress=emit, allow_private_hosts=job["allow_all"],
-            want_titles=job["want_titles"], workers=1, backoff=job["backoff"], backoff_max=job["backoff_max"],
+            job["urls"],
+            settings,
+            progress=emit,
+            allow_private_hosts=job["allow_all"],
+            want_titles=job["want_titles"],
+            workers=1,
+            backoff=job["backoff"],
+            backoff_max=job["backoff_max"],
         )
     )
     out.flush()

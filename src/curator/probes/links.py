@@ -124,16 +124,46 @@ async def check_links(
         settings = settings.model_copy(update={"concurrency": max(1, -(-settings.concurrency // len(parts)))})
     here = NetGuard(allow_all=allow_all, clock=clock) if guard is None else guard
     jobs = [
-        _check_here(parts[0], settings, here, record, want_titles=want_titles, clock=clock, sleep=sleep,
-                    now=now, backoff=backoff, backoff_max=backoff_max),
-        *(run_worker(part, settings, record, allow_all=allow_all, want_titles=want_titles, backoff=backoff,
-                     backoff_max=backoff_max) for part in parts[1:]),
+        _check_here(
+            parts[0],
+            settings,
+            here,
+            record,
+            want_titles=want_titles,
+            clock=clock,
+            sleep=sleep,
+            now=now,
+            backoff=backoff,
+            backoff_max=backoff_max,
+        ),
+        *(
+            run_worker(
+                part,
+                settings,
+                record,
+                allow_all=allow_all,
+                want_titles=want_titles,
+                backoff=backoff,
+                backoff_max=backoff_max,
+            )
+            for part in parts[1:]
+        ),
     ]
     await asyncio.gather(*jobs)
     missing = [u for u in unique if u not in results]
     if missing:  # a worker process died: check what it left here
-        await _check_here(missing, settings, here, record, want_titles=want_titles, clock=clock, sleep=sleep,
-                          now=now, backoff=backoff, backoff_max=backoff_max)
+        await _check_here(
+            missing,
+            settings,
+            here,
+            record,
+            want_titles=want_titles,
+            clock=clock,
+            sleep=sleep,
+            now=now,
+            backoff=backoff,
+            backoff_max=backoff_max,
+        )
     return {u: results[u] for u in unique}
 
 
@@ -383,8 +413,7 @@ class _Checker:
         await self.sleep(self._delay(outcome, 1))
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.max_attempts - 1),
-            wait=lambda state: self._delay(state.outcome.result() if state.outcome else None,
-                                           state.attempt_number + 1),
+            wait=lambda state: self._delay(state.outcome.result() if state.outcome else None, state.attempt_number + 1),
             retry=retry_if_result(_retryable),
             sleep=self.sleep,
             retry_error_callback=_last_outcome,
@@ -429,9 +458,13 @@ class _Checker:
                 detail = failure.detail
                 if hops and failure.state is LinkState.REFUSED:
                     detail = f"redirected to {current}: {detail}"
-                return _Outcome(failure.state, detail=detail, final_url=current if hops else None,
-                                hops=tuple(hops), retryable=failure.retryable and not isinstance(
-                                    exc, _HostDownError))
+                return _Outcome(
+                    failure.state,
+                    detail=detail,
+                    final_url=current if hops else None,
+                    hops=tuple(hops),
+                    retryable=failure.retryable and not isinstance(exc, _HostDownError),
+                )
             status = answer.status
             method = answer.method
             if method == "HEAD" and self._head_fallback(answer):
@@ -450,15 +483,24 @@ class _Checker:
                 except ValueError:
                     ok_scheme = False
                 if not ok_scheme:
-                    return _Outcome(LinkState.ERROR, status, f"redirect to a non-web address: {location[:200]}",
-                                    current, tuple(hops))
+                    return _Outcome(
+                        LinkState.ERROR,
+                        status,
+                        f"redirect to a non-web address: {location[:200]}",
+                        current,
+                        tuple(hops),
+                    )
                 following = strip_userinfo(
                     urlunsplit((nparts.scheme, nparts.netloc, nparts.path or "/", nparts.query, ""))
                 )
                 if len(hops) > self.settings.max_redirects:
-                    return _Outcome(LinkState.ERROR, status,
-                                    f"too many redirects (more than {self.settings.max_redirects})",
-                                    following, tuple(hops))
+                    return _Outcome(
+                        LinkState.ERROR,
+                        status,
+                        f"too many redirects (more than {self.settings.max_redirects})",
+                        following,
+                        tuple(hops),
+                    )
                 if (following, len(cookies.jar) if cookies is not None else 0) in visited:
                     return _Outcome(LinkState.ERROR, status, "redirect loop", following, tuple(hops))
                 current = following
@@ -482,8 +524,9 @@ class _Checker:
         retryable = status in RETRY_STATUSES
         if answer.retry_after is not None and answer.retry_after > self.settings.retry_after_cap:
             retryable = False
-            detail = (f"{detail}; Retry-After {answer.retry_after:g} s is over the "
-                      f"{self.settings.retry_after_cap:g} s cap")
+            detail = (
+                f"{detail}; Retry-After {answer.retry_after:g} s is over the {self.settings.retry_after_cap:g} s cap"
+            )
         if state is LinkState.OK and chain and chain[0].status in PERMANENT_REDIRECTS:
             state = LinkState.REDIRECT
             detail = f"moved permanently ({chain[0].status})"
@@ -599,9 +642,7 @@ def _fits(headers: Mapping[str, str], cap: int) -> bool:
     return length.isdigit() and int(length) <= cap
 
 
-async def _read_capped(
-    response: httpx.Response, headers: Mapping[str, str], cap: int, parts: list[bytes]
-) -> None:
+async def _read_capped(response: httpx.Response, headers: Mapping[str, str], cap: int, parts: list[bytes]) -> None:
     """At most `cap` bytes off the wire and at most `cap` bytes of decoded page, whatever the encoding.
 
     A body whose Content-Length fits the cap is read to its end (so the connection can be reused); any

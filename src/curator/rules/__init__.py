@@ -1,6 +1,6 @@
 """The rules. Importing this package registers every rule in RULES."""
 
-from curator.rules import duplicates, links, repos, schema, urls, wrong_link  # noqa: F401  (registration)
+from curator.rules import duplicates, links, readme, repos, schema, urls, wrong_link  # noqa: F401  (registration)
 from curator.rules.base import RULES, Rule, RuleContext, entry_finding, rule
 from curator.rules.engine import apply_config, run_rules
 

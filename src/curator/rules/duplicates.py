@@ -12,7 +12,7 @@ from curator.rules.urls import LinkOccurrence, link_occurrences
 
 
 def _who(occurrence: LinkOccurrence) -> str:
-    """"research-llms/baize ('Baize')", naming the extra link when it is not the main url."""
+    """ "research-llms/baize ('Baize')", naming the extra link when it is not the main url."""
     who = f"{occurrence.entry_key} ({occurrence.entry.name!r})"
     if occurrence.link is not None:
         who += f" in its link {occurrence.label!r}"
@@ -54,9 +54,7 @@ def duplicate_url(ctx: RuleContext) -> Iterator[Finding]:
             first = own[0]
             others = [o for k, group in by_entry.items() if k != key for o in group[:1]]
             if others:
-                mention = all(
-                    o.link is not None and o.entry.links[o.link].column == "description" for o in own
-                )
+                mention = all(o.link is not None and o.entry.links[o.link].column == "description" for o in own)
                 yield entry_finding(
                     "duplicate-url",
                     first.source,
@@ -110,9 +108,7 @@ def duplicate_name(ctx: RuleContext) -> Iterator[Finding]:
             entries = source.model.entries
             for index in indexes:
                 entry = entries[index]
-                others = [
-                    f"{source.entry_key(entries[i])} ({entries[i].name!r})" for i in indexes if i != index
-                ]
+                others = [f"{source.entry_key(entries[i])} ({entries[i].name!r})" for i in indexes if i != index]
                 yield entry_finding(
                     "duplicate-name",
                     source,

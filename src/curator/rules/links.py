@@ -94,9 +94,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _failing(
-    ctx: RuleContext, rule_id: str, state: LinkState, describe: str, advice: str
-) -> Iterator[Finding]:
+def _failing(ctx: RuleContext, rule_id: str, state: LinkState, describe: str, advice: str) -> Iterator[Finding]:
     """The history policy shared by the failing-link rules. `describe` may use {detail} and {where}."""
     settings = ctx.config.history
     now = _now(ctx)
@@ -108,8 +106,9 @@ def _failing(
         runs = history.consecutive_failures
         what = describe.format(detail=_detail(result), where=_where(result))
         streak = f"failing since {since:%Y-%m-%d} ({_plural(runs, 'run')})"
-        if is_confirmed_failure(history, now=now, failure_runs=settings.failure_runs,
-                                failure_days=settings.failure_days):
+        if is_confirmed_failure(
+            history, now=now, failure_runs=settings.failure_runs, failure_days=settings.failure_days
+        ):
             yield _finding(rule_id, occurrence, f"{what} — {streak}; {advice}")
         else:
             yield _finding(
@@ -145,8 +144,9 @@ def dead_link(ctx: RuleContext) -> Iterator[Finding]:
     Fix: find the page's new address (the site's search, the Wayback Machine, the project's new home) and
     update the entry, or remove the entry.
     """
-    yield from _failing(ctx, "dead-link", LinkState.DEAD, "is dead ({detail}){where}",
-                        "remove the entry or find the new address")
+    yield from _failing(
+        ctx, "dead-link", LinkState.DEAD, "is dead ({detail}){where}", "remove the entry or find the new address"
+    )
 
 
 @rule("redirected", Severity.WARNING, network=True)
@@ -204,8 +204,13 @@ def link_error(ctx: RuleContext) -> Iterator[Finding]:
     Fix: if the site stays broken, link another source of the resource or remove the entry; for a redirect
     loop, try the address in a browser — the page may have moved.
     """
-    yield from _failing(ctx, "link-error", LinkState.ERROR, "fails ({detail}){where}",
-                        "if the site stays broken, link another source or remove the entry")
+    yield from _failing(
+        ctx,
+        "link-error",
+        LinkState.ERROR,
+        "fails ({detail}){where}",
+        "if the site stays broken, link another source or remove the entry",
+    )
 
 
 @rule("link-unreachable", Severity.ERROR, network=True)
@@ -219,8 +224,13 @@ def link_unreachable(ctx: RuleContext) -> Iterator[Finding]:
 
     Fix: check whether the site still exists; find its new address or remove the entry.
     """
-    yield from _failing(ctx, "link-unreachable", LinkState.UNREACHABLE, "is unreachable ({detail}){where}",
-                        "if the host is gone for good, find the new address or remove the entry")
+    yield from _failing(
+        ctx,
+        "link-unreachable",
+        LinkState.UNREACHABLE,
+        "is unreachable ({detail}){where}",
+        "if the host is gone for good, find the new address or remove the entry",
+    )
 
 
 @rule("tls-error", Severity.ERROR, network=True)
@@ -234,8 +244,13 @@ def tls_error(ctx: RuleContext) -> Iterator[Finding]:
 
     Fix: find a working https address for the resource, or remove the entry.
     """
-    yield from _failing(ctx, "tls-error", LinkState.TLS_ERROR, "has a TLS problem ({detail}){where}",
-                        "find a working https address or remove the entry")
+    yield from _failing(
+        ctx,
+        "tls-error",
+        LinkState.TLS_ERROR,
+        "has a TLS problem ({detail}){where}",
+        "find a working https address or remove the entry",
+    )
 
 
 @rule("link-refused", Severity.ERROR, network=True)

@@ -20,29 +20,153 @@ from urllib.parse import unquote, urlsplit
 from curator.urls import edit_distance, github_repo
 
 # Words that say nothing about which project a name or an address is.
-STOP_WORDS = frozenset({
-    "a", "about", "all", "an", "and", "are", "as", "at", "by", "does", "for", "from", "how", "in", "into",
-    "is", "it", "its", "of", "on", "or", "our", "the", "to", "using", "via", "what", "why", "with", "you",
-    "your", "ai", "api", "apis", "framework", "inc", "lab", "labs", "language", "large", "library", "llm",
-    "llms", "lm", "ml", "model", "models", "official", "open", "org", "project", "projects", "sdk", "source",
-    "tool", "tools", "toolkit",
-})
+STOP_WORDS = frozenset(
+    {
+        "a",
+        "about",
+        "all",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "by",
+        "does",
+        "for",
+        "from",
+        "how",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "to",
+        "using",
+        "via",
+        "what",
+        "why",
+        "with",
+        "you",
+        "your",
+        "ai",
+        "api",
+        "apis",
+        "framework",
+        "inc",
+        "lab",
+        "labs",
+        "language",
+        "large",
+        "library",
+        "llm",
+        "llms",
+        "lm",
+        "ml",
+        "model",
+        "models",
+        "official",
+        "open",
+        "org",
+        "project",
+        "projects",
+        "sdk",
+        "source",
+        "tool",
+        "tools",
+        "toolkit",
+    }
+)
 # Words too common in this field to identify a project by themselves ("ColossalChat" is not FastChat).
-WEAK_WORDS = frozenset({
-    "app", "bot", "chat", "chatbot", "data", "deep", "gpt", "learning", "net", "neural", "nlp", "server",
-    "train", "training", "transformer", "transformers",
-})
+WEAK_WORDS = frozenset(
+    {
+        "app",
+        "bot",
+        "chat",
+        "chatbot",
+        "data",
+        "deep",
+        "gpt",
+        "learning",
+        "net",
+        "neural",
+        "nlp",
+        "server",
+        "train",
+        "training",
+        "transformer",
+        "transformers",
+    }
+)
 # Parts of an address that never name a project.
-ADDRESS_NOISE = frozenset({
-    "blob", "blog", "co", "com", "dev", "doc", "docs", "edu", "en", "github", "gitlab", "html", "htm",
-    "index", "io", "latest", "main", "master", "net", "org", "page", "pages", "readthedocs", "stable",
-    "tree", "watch", "wiki", "www", "youtube", "playlist", "php", "md", "pdf",
-})
+ADDRESS_NOISE = frozenset(
+    {
+        "blob",
+        "blog",
+        "co",
+        "com",
+        "dev",
+        "doc",
+        "docs",
+        "edu",
+        "en",
+        "github",
+        "gitlab",
+        "html",
+        "htm",
+        "index",
+        "io",
+        "latest",
+        "main",
+        "master",
+        "net",
+        "org",
+        "page",
+        "pages",
+        "readthedocs",
+        "stable",
+        "tree",
+        "watch",
+        "wiki",
+        "www",
+        "youtube",
+        "playlist",
+        "php",
+        "md",
+        "pdf",
+    }
+)
 # Labels of extra links that describe the kind of link rather than naming something.
-GENERIC_LABELS = frozenset({
-    "code", "colab", "demo", "doc", "docs", "documentation", "github", "home", "homepage", "link", "notebook",
-    "paper", "pdf", "post", "repo", "repository", "site", "slides", "source", "video", "website", "blog",
-})
+GENERIC_LABELS = frozenset(
+    {
+        "code",
+        "colab",
+        "demo",
+        "doc",
+        "docs",
+        "documentation",
+        "github",
+        "home",
+        "homepage",
+        "link",
+        "notebook",
+        "paper",
+        "pdf",
+        "post",
+        "repo",
+        "repository",
+        "site",
+        "slides",
+        "source",
+        "video",
+        "website",
+        "blog",
+    }
+)
 # More core words than this and a name reads as a sentence (a course or tutorial title), not a project.
 PROJECT_NAME_MAX_WORDS = 3
 
@@ -142,9 +266,7 @@ def link_target(url: str) -> Target:
         compact = "".join(words)
         if compact and compact not in ADDRESS_NOISE:
             segments.append(compact)
-    return Target(
-        url=url, shown=shown, is_github=repo is not None, tokens=frozenset(tokens), segments=tuple(segments)
-    )
+    return Target(url=url, shown=shown, is_github=repo is not None, tokens=frozenset(tokens), segments=tuple(segments))
 
 
 def _similar(word: str, other: str) -> bool:

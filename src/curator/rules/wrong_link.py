@@ -164,8 +164,14 @@ def _case(occurrence: LinkOccurrence, by_key: dict[str, list[LinkOccurrence]]) -
 def _finding(case: _Case, message: str, severity: Severity) -> Finding:
     o = case.occurrence
     return entry_finding(
-        "wrong-link", o.source, o.index, o.entry, message,
-        field_path=o.field_path, url=o.url, severity=severity,
+        "wrong-link",
+        o.source,
+        o.index,
+        o.entry,
+        message,
+        field_path=o.field_path,
+        url=o.url,
+        severity=severity,
     )
 
 
