@@ -1,0 +1,12 @@
+"""Variant driver: `lean_no_trio` plus `_patches.get_first()`."""
+
+import sys
+from pathlib import Path
+
+sys.modules.setdefault("trio", None)  # type: ignore[arg-type]  # before httpx: see _patches
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _patches  # noqa: E402
+
+_patches.lean_transport()
+_patches.get_first()
+_patches.run_driver()

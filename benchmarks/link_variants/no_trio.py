@@ -1,0 +1,10 @@
+"""Variant driver: curator with `_patches.block_trio()` (see there). For `links.py --variant`."""
+
+import sys
+from pathlib import Path
+
+sys.modules.setdefault("trio", None)  # type: ignore[arg-type]  # before httpx: see _patches
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _patches  # noqa: E402
+
+_patches.run_driver()
