@@ -8,7 +8,7 @@ silently resolve by keeping the last one, are reported instead: silently losing 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,24 +21,64 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@dataclass
+# A position is packed into one int (line << 20 | column): a catalog of 10,000 entries has a quarter of a
+# million values, and a tuple per position (plus a tuple per path) was a third of the memory of a check.
+_COL_BITS = 20
+_COL_MASK = (1 << _COL_BITS) - 1
+
+
+def _pack(line: int, column: int) -> int:
+    return line << _COL_BITS | min(column, _COL_MASK)
+
+
+def _unpack(packed: int) -> tuple[int, int]:
+    return packed >> _COL_BITS, packed & _COL_MASK
+
+
+class PosNode:
+    """Positions inside one mapping or sequence: its own start, its members' keys and values (a packed int
+    for a scalar, a PosNode for a container)."""
+
+    __slots__ = ("children", "keys", "mark")
+
+    def __init__(self, mark: int, mapping: bool) -> None:
+        self.mark = mark
+        self.keys: dict[Any, int] | None = {} if mapping else None
+        self.children: dict[Any, int | PosNode] | list[int | PosNode] = {} if mapping else []
+
+    def child(self, part: str | int) -> int | PosNode | None:
+        children = self.children
+        if isinstance(children, dict):
+            return children.get(part)
+        if isinstance(part, int) and 0 <= part < len(children):
+            return children[part]
+        return None
+
+
 class Positions:
     """Where each path's value (and, for mapping members, its key) starts; 1-based line and column."""
 
-    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    def __init__(self, root: int | PosNode | None = None) -> None:
+        self.root = root
 
     def at(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
-        """The position of `path`, or of its nearest ancestor that has one."""
-        table = self.keys if key else self.values
-        probe = tuple(path)
-        while probe:
-            if probe in table:
-                return table[probe]
-            if not key and probe in self.keys:
-                return self.keys[probe]
-            probe = probe[:-1]
-        return self.values.get((), (1, 1))
+        """The position of `path` (of its key, with `key=True`), or of its nearest ancestor that has one."""
+        node = self.root
+        if node is None:
+            return (1, 1)
+        best = node.mark if isinstance(node, PosNode) else node
+        for index, part in enumerate(path):
+            if not isinstance(node, PosNode):
+                break
+            last = index == len(path) - 1
+            if last and key and node.keys is not None and part in node.keys:
+                return _unpack(node.keys[part])
+            child = node.child(part)
+            if child is None:
+                break
+            node = child
+            best = child.mark if isinstance(child, PosNode) else child
+        return _unpack(best)
 
 
 @dataclass
@@ -57,13 +97,12 @@ class YamlLoadError(Exception):
 class _Frame:
     """A mapping or sequence being built, and where the next value goes."""
 
-    __slots__ = ("container", "key", "key_mark", "path")
+    __slots__ = ("container", "key", "pos")
 
-    def __init__(self, container: dict[Any, Any] | list[Any], path: PathKey) -> None:
+    def __init__(self, container: dict[Any, Any] | list[Any], pos: PosNode) -> None:
         self.container = container
-        self.path = path
+        self.pos = pos
         self.key: Any = _NO_KEY  # for mappings: the key waiting for its value
-        self.key_mark: tuple[int, int] = (1, 1)
 
 
 _NO_KEY = object()
@@ -106,7 +145,6 @@ class _Builder:
         stack: list[_Frame] = []
         root: Any = None
         documents = 0
-        values = self.positions.values
         scalar = self.scalar
         resolver_starts = self._resolvers
         get_event: Callable[[], Any] = loader.get_event  # events are duck-typed in this hot loop
@@ -130,19 +168,12 @@ class _Builder:
             if cls is yaml.StreamStartEvent or cls is yaml.DocumentEndEvent:
                 continue
             parent = stack[-1] if stack else None
-            if parent is None:
-                path: PathKey = ()
-            else:
-                container = parent.container
-                if container.__class__ is dict:
-                    if parent.key is _NO_KEY:  # a scalar in key position is a key, not a value
-                        self._key(parent, event)
-                        continue
-                    path = (*parent.path, parent.key)
-                else:
-                    path = (*parent.path, len(container))
+            if parent is not None and parent.key is _NO_KEY and parent.container.__class__ is dict:
+                self._key(parent, event)  # a scalar in key position is a key, not a value
+                continue
             mark = event.start_mark
-            values[path] = (mark.line + 1, mark.column + 1)
+            packed = (mark.line + 1) << _COL_BITS | min(mark.column + 1, _COL_MASK)
+            position: int | PosNode = packed
             value: Any
             if cls is yaml.ScalarEvent:
                 # Inline fast path: a quoted scalar, or a plain one no implicit resolver claims, is a string.
@@ -155,18 +186,23 @@ class _Builder:
             elif cls is yaml.AliasEvent:
                 value = self._anchors.get(event.anchor or "")
             else:
-                value = {} if cls is yaml.MappingStartEvent else []
-                stack.append(_Frame(value, path))
+                mapping = cls is yaml.MappingStartEvent
+                value = {} if mapping else []
+                position = PosNode(packed, mapping)
+                stack.append(_Frame(value, position))
             if cls is not yaml.AliasEvent and event.anchor:
                 self._anchors[event.anchor] = value
             if parent is None:
+                self.positions.root = position
                 if not stack:
                     root = value
             elif parent.container.__class__ is list:
                 parent.container.append(value)
+                parent.pos.children.append(position)  # type: ignore[union-attr]
             else:
                 if parent.key is not _DUPLICATE:
                     parent.container[parent.key] = value
+                    parent.pos.children[parent.key] = position
                 parent.key = _NO_KEY
 
     def _key(self, frame: _Frame, event: yaml.Event) -> None:
@@ -178,14 +214,14 @@ class _Builder:
         key = self.scalar(event)
         if key.__class__ is not str and not isinstance(key, int):
             key = str(key)
-        path = (*frame.path, key)
-        keys = self.positions.keys
-        if path in keys:  # every key of the mapping so far is recorded here
-            first = keys[path][0]
+        keys = frame.pos.keys
+        assert keys is not None
+        if key in keys:  # every key of the mapping so far is recorded here
+            first = _unpack(keys[key])[0]
             self.problems.append(YamlProblem(line, col, f"duplicate key {key!r} (first defined on line {first})"))
             frame.key = _DUPLICATE
             return
-        keys[path] = (line, col)
+        keys[key] = _pack(line, col)
         frame.key = key
 
 

@@ -10,16 +10,15 @@ import errno
 import html
 import re
 import ssl
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit, urlunsplit
 
-import httpcore
-import httpx
-
 from curator.facts import LinkResult, LinkState
+from curator.probes import link_http
 from curator.probes.netguard import AddressRefused, NameNotResolved
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -75,9 +74,33 @@ def exception_chain(exc: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
+def _error_types(*names: str, own: tuple[type[BaseException], ...] = ()) -> tuple[type[BaseException], ...]:
+    """`own` plus the httpx and httpcore exception classes of these names — of those modules only when
+    they are imported: the link checker imports them only for proxies and HTTP/2, and an exception of a
+    module never imported cannot have been raised."""
+    found = list(own)
+    for module_name in ("httpx", "httpcore"):
+        module = sys.modules.get(module_name)
+        if module is None:
+            continue
+        for name in names:
+            kind = getattr(module, name, None)
+            if isinstance(kind, type) and issubclass(kind, BaseException):
+                found.append(kind)
+    return tuple(found)
+
+
 def classify_exception(exc: BaseException, *, timeout: float | None = None) -> Failure:
     """Map anything a request raised to a link state. Never raises."""
     chain = list(exception_chain(exc))
+    connect_error = _error_types("ConnectError", own=(link_http.ConnectError,))
+    connect_timeout = _error_types("ConnectTimeout", own=(link_http.ConnectTimeout,))
+    timeout_error = _error_types("TimeoutException", own=(TimeoutError,))
+    protocol_error = _error_types("RemoteProtocolError", own=(link_http.RemoteProtocolError,))
+    io_error = _error_types("ReadError", "WriteError", own=(link_http.ReadError, link_http.WriteError))
+    request_error = _error_types(
+        "UnsupportedProtocol", "InvalidURL", "LocalProtocolError", own=(link_http.LocalProtocolError, ValueError)
+    )
     for e in chain:
         if isinstance(e, AddressRefused):
             return Failure(LinkState.REFUSED, e.detail)
@@ -90,10 +113,10 @@ def classify_exception(exc: BaseException, *, timeout: float | None = None) -> F
             return Failure(LinkState.TLS_ERROR, f"certificate not accepted: {reason}")
         if isinstance(e, ssl.SSLError):
             return Failure(LinkState.TLS_ERROR, f"TLS handshake failed: {e.reason or e}")
-    connect_phase = any(isinstance(e, httpx.ConnectError | httpcore.ConnectError) for e in chain)
-    if any(isinstance(e, httpx.ConnectTimeout | httpcore.ConnectTimeout) for e in chain):
+    connect_phase = any(isinstance(e, connect_error) for e in chain)
+    if any(isinstance(e, connect_timeout) for e in chain):
         return Failure(LinkState.UNREACHABLE, DETAIL_CONNECT_TIMEOUT, retryable=True, connect_level=True)
-    if any(isinstance(e, httpx.TimeoutException | httpcore.TimeoutException | TimeoutError) for e in chain):
+    if any(isinstance(e, timeout_error) for e in chain):
         after = f" after {timeout:g} s" if timeout else ""
         return Failure(LinkState.UNREACHABLE, f"timed out{after}", retryable=True)
     for e in chain:
@@ -109,14 +132,14 @@ def classify_exception(exc: BaseException, *, timeout: float | None = None) -> F
     if connect_phase:
         return Failure(LinkState.UNREACHABLE, f"could not connect: {exc}", retryable=True, connect_level=True)
     for e in chain:
-        if isinstance(e, httpx.RemoteProtocolError | httpcore.RemoteProtocolError):
+        if isinstance(e, protocol_error):
             text = str(e)
             if "disconnected" in text.lower() or "closed" in text.lower():
                 return Failure(LinkState.UNREACHABLE, "server closed the connection without answering", True)
             return Failure(LinkState.ERROR, f"invalid HTTP response: {text}")
-        if isinstance(e, httpx.ReadError | httpx.WriteError | httpcore.ReadError | httpcore.WriteError):
+        if isinstance(e, io_error):
             return Failure(LinkState.UNREACHABLE, "connection reset", retryable=True)
-        if isinstance(e, httpx.UnsupportedProtocol | httpx.InvalidURL | httpx.LocalProtocolError | ValueError):
+        if isinstance(e, request_error):
             return Failure(LinkState.ERROR, f"invalid URL: {e}")
     return Failure(LinkState.ERROR, f"unexpected error: {type(exc).__name__}: {exc}")
 
