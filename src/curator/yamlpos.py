@@ -168,11 +168,24 @@ class _Builder:
             if cls is yaml.StreamStartEvent or cls is yaml.DocumentEndEvent:
                 continue
             parent = stack[-1] if stack else None
-            if parent is not None and parent.key is _NO_KEY and parent.container.__class__ is dict:
-                self._key(parent, event)  # a scalar in key position is a key, not a value
-                continue
             mark = event.start_mark
             packed = (mark.line + 1) << _COL_BITS | min(mark.column + 1, _COL_MASK)
+            if parent is not None and parent.key is _NO_KEY and parent.container.__class__ is dict:
+                # A scalar in key position is a key, not a value. The usual key, a plain new string, is
+                # handled here; anything else (a duplicate, a typed or complex key) by _key.
+                keys = parent.pos.keys
+                if (
+                    cls is yaml.ScalarEvent
+                    and event.tag is None
+                    and (not event.implicit[0] or (event.value and event.value[0] not in resolver_starts))
+                    and keys is not None
+                    and event.value not in keys
+                ):
+                    keys[event.value] = packed
+                    parent.key = event.value
+                else:
+                    self._key(parent, event)
+                continue
             position: int | PosNode = packed
             value: Any
             if cls is yaml.ScalarEvent:
@@ -231,6 +244,71 @@ _DUPLICATE = object()
 def _mark(event: yaml.Event) -> tuple[int, int]:
     mark = event.start_mark
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+class _Untypical(Exception):
+    """The data-only loader met something it leaves to the full loader (a duplicate key, a complex key)."""
+
+
+def load_data(text: str) -> Any:
+    """The data of one YAML document, without positions; about a third faster than `load_yaml`.
+
+    For readers that need positions only when something is wrong (`curator render`): anything unusual,
+    and every syntax error, is left to `load_yaml`, which reports it with its place."""
+    loader = _LOADER(text)
+    resolvers = yaml.SafeLoader.yaml_implicit_resolvers
+    constructor = _Builder()
+    stack: list[Any] = []
+    pending: list[Any] = []  # for each open mapping: its key waiting for a value, or _NO_KEY
+    root: Any = None
+    get_event: Callable[[], Any] = loader.get_event  # events are duck-typed in this hot loop
+    try:
+        while True:
+            event = get_event()
+            cls = event.__class__
+            if cls is yaml.ScalarEvent:
+                if event.tag is None and (not event.implicit[0] or (event.value and event.value[0] not in resolvers)):
+                    value: Any = event.value
+                else:
+                    value = constructor.scalar(event)
+            elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+                value = {} if cls is yaml.MappingStartEvent else []
+            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+                done = stack.pop()
+                pending.pop()
+                if not stack:
+                    root = done
+                continue
+            elif cls is yaml.StreamEndEvent:
+                return root
+            elif (cls is yaml.DocumentStartEvent and root is not None) or cls is yaml.AliasEvent:
+                raise _Untypical  # a second document, or an alias: the full loader decides
+            else:
+                continue
+            if getattr(event, "anchor", None):
+                raise _Untypical
+            if stack:
+                top = stack[-1]
+                if top.__class__ is dict:
+                    key = pending[-1]
+                    if key is _NO_KEY:
+                        if value.__class__ is not str or value in top:
+                            raise _Untypical
+                        pending[-1] = value
+                        continue
+                    top[key] = value
+                    pending[-1] = _NO_KEY
+                else:
+                    top.append(value)
+            elif value.__class__ is not dict and value.__class__ is not list:
+                root = value
+            if value.__class__ is dict or value.__class__ is list:
+                stack.append(value)
+                pending.append(_NO_KEY)
+    except (yaml.YAMLError, _Untypical):
+        return load_yaml(text)[0]
+    finally:
+        loader.dispose()
 
 
 def load_yaml(text: str) -> tuple[Any, Positions]:

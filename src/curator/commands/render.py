@@ -109,7 +109,7 @@ def run_render(
     catalog_dir = catalog or base / config.catalog
     readme_path = readme or base / config.readme
 
-    loaded = load_catalog(catalog_dir)
+    loaded = load_catalog(catalog_dir, positions=False)  # render reports no finding lines
     current = read_markdown(readme_path)
     state_path = state or base / config.history.state
     metrics = metric_columns(loaded, config.render.metrics, state_path)

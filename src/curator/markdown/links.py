@@ -75,9 +75,14 @@ def format_link(label: str, url: str) -> str:
     return f"[{label}]({url})"
 
 
+_ANGLE_NEEDED = re.compile(r"[\s<>]")
+
+
 def _needs_angle(url: str) -> bool:
-    if not url or any(ch.isspace() for ch in url) or "<" in url or ">" in url:
+    if not url or _ANGLE_NEEDED.search(url):
         return True
+    if "(" not in url and ")" not in url:
+        return url.endswith("\\")  # the usual URL: no parentheses to balance
     depth = 0
     for ch in url:
         if ch == "(":

@@ -1,4 +1,7 @@
-"""The link checker's transport: one small connection pool per origin, each behind the address guard.
+"""The link checker's httpx transport, for what its own client (`link_http`) does not do: requests through
+a proxy, and HTTP/2. Imported only when a run needs it (httpx and httpcore cost start-up time).
+
+One small connection pool per origin, each behind the address guard.
 
 httpx's default transport keeps one pool for every host. A link check spreads its requests over hundreds
 of hosts, so a single pool capped at the global concurrency keeps evicting one host's idle connection to
@@ -8,27 +11,83 @@ and idle ones are closed beyond `max_pools`, which bounds open sockets.
 
 Proxies come from the environment like everywhere else (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`,
 `NO_PROXY`, read by the standard library's rules); certificates from `SSL_CERT_FILE` / `SSL_CERT_DIR`
-(else certifi), through `httpx.create_ssl_context(trust_env=True)`.
+(else certifi), through `link_http.default_ssl_context`, the same context as the direct requests.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ssl
-import urllib.request
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
-from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]
 
 import httpcore
 import httpx
 
-from curator.probes.netguard import GuardedBackend, NameNotResolved, NetGuard
+from curator.probes import link_http
+from curator.probes.link_stream import AsyncioBackend
+from curator.probes.netguard import NameNotResolved, NetGuard
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_POOLS = 512
 KEEPALIVE_EXPIRY = 15.0
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """An httpcore network backend that resolves once, checks, and connects to the checked address.
+
+    `trusted` origins (host, port) — the configured proxies — are connected to as they are.
+    """
+
+    def __init__(
+        self,
+        guard: NetGuard,
+        *,
+        inner: httpcore.AsyncNetworkBackend | None = None,
+        trusted: Iterable[tuple[str, int]] = (),
+    ) -> None:
+        self.guard = guard
+        self.inner = inner or AsyncioBackend()
+        self.trusted = {(h.lower(), p) for h, p in trusted}
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        if (host.lower(), port) in self.trusted:
+            return await self.inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        try:
+            async with asyncio.timeout_at(deadline):
+                addresses = await self.guard.resolve(host, port)
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"DNS lookup of {host} timed out") from None
+        last: BaseException | None = None
+        for address in addresses:
+            remaining = None if deadline is None else max(deadline - loop.time(), 0.001)
+            try:
+                return await self.inner.connect_tcp(address, port, remaining, local_address, socket_options)
+            except httpcore.ConnectTimeout:
+                raise  # the time is spent; another address would not get any
+            except httpcore.ConnectError as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("curator does not connect to unix sockets")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
 
 
 class GuardedTransport(httpx.AsyncHTTPTransport):
@@ -68,9 +127,38 @@ def _idle(transport: GuardedTransport) -> bool:
     return all(connection.is_idle() for connection in transport.pool.connections)
 
 
-def proxy_routes() -> dict[str, str]:
-    """The proxies the environment asks for, by scheme ("http", "https", "all") plus "no"."""
-    return dict(urllib.request.getproxies())
+proxy_routes = link_http.proxy_routes
+
+
+class HttpxAnswer:
+    """An httpx response seen through `link_http.Response`'s interface (status, headers, body, aclose)."""
+
+    __slots__ = ("_response", "headers", "raw_headers", "status")
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self.status: int = response.status_code
+        self.raw_headers: list[tuple[bytes, bytes]] = list(response.headers.raw)
+        headers: dict[str, str] = {}
+        for raw_name, raw_value in self.raw_headers:
+            name = raw_name.decode("latin-1").lower()
+            value = raw_value.decode("latin-1")
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        self.headers = headers
+
+    @property
+    def charset(self) -> str | None:
+        return self._response.charset_encoding
+
+    async def aiter_raw(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.aiter_raw(chunk_size):
+                yield chunk
+        except httpx.TransportError as exc:
+            raise link_http.ReadError(str(exc) or type(exc).__name__) from exc
+
+    async def aclose(self) -> None:
+        await self._response.aclose()
 
 
 class OriginRouter(httpx.AsyncBaseTransport):
@@ -95,15 +183,7 @@ class OriginRouter(httpx.AsyncBaseTransport):
         self._pools: OrderedDict[tuple[str, str, int], GuardedTransport] = OrderedDict()
 
     def proxy_for(self, scheme: str, host: str, port: int) -> str | None:
-        proxies = self.proxies
-        if not proxies:
-            return None
-        target = proxies.get(scheme) or proxies.get("all")
-        if not target:
-            return None
-        if proxy_bypass_environment(f"{host}:{port}", proxies):
-            return None
-        return target if "://" in target else f"http://{target}"
+        return link_http.proxy_for(self.proxies, scheme, host, port)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url

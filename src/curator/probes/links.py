@@ -1,8 +1,10 @@
 """The link checker: every URL → one LinkResult. The only code that requests link hosts.
 
-One `httpx.AsyncClient` serves the run, its transport a pool per origin behind the address guard
-(`link_transport`, `netguard`): keep-alive, HTTP/1.1, HTTP/2 when `links.http2` is set and the `h2` package
-is installed. Requests are limited globally (`links.concurrency`) and per host
+Requests go through the checker's own keep-alive HTTP/1.1 client (`link_http`: idle connections per
+origin, every new connection behind the address guard of `netguard`); requests through a proxy, and every
+request when `links.http2` is set and the `h2` package is installed, go through one `httpx.AsyncClient`
+whose transport is a pool per origin behind the same guard (`link_transport`).
+Requests are limited globally (`links.concurrency`) and per host
 (`links.host_concurrency`, `links.host_interval`, overridable per host under `links.hosts`). A URL is asked
 with HEAD first and with GET when the answer is one servers give when they mishandle HEAD; GET reads at most
 `links.max_bytes` of the page, enough for its `<title>`. Redirects are followed by hand, so every hop passes
@@ -17,17 +19,14 @@ import asyncio
 import contextlib
 import random
 import re
+import ssl
 import time
 import zlib
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from http.cookiejar import CookieJar
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urljoin, urlsplit, urlunsplit
-
-import httpx
-from tenacity import AsyncRetrying, RetryCallState, retry_if_result, stop_after_attempt
 
 from curator import PROJECT_URL, __version__
 from curator.config import HostSettings, LinkSettings
@@ -50,9 +49,15 @@ from curator.probes.classify import (
     state_for_status,
     strip_userinfo,
 )
-from curator.probes.link_transport import OriginRouter
+from curator.probes.link_http import Http11Pool, HTTPError, default_ssl_context, proxy_for, proxy_routes, request_target
 from curator.probes.link_worker import auto_workers, partition, run_worker
 from curator.probes.netguard import NetGuard
+
+if TYPE_CHECKING:  # httpx is imported only for proxies, HTTP/2 and cookies: it costs start-up time
+    import httpx
+    from tenacity import RetryCallState
+
+    from curator.probes.link_transport import OriginRouter
 
 ProgressCallback = Callable[[LinkResult], None]
 Sleep = Callable[[float], Awaitable[None]]
@@ -218,7 +223,7 @@ class _HostGate:
         self.interval = interval
         self.next_start = 0.0
         self.paused_until = 0.0
-        self.headers = httpx.Headers(headers)  # built once: each request copies it
+        self.headers = list(headers.items())  # built once
         self.accept = accept
         self.get_first = False  # the host answered HEAD with 405/501: ask it with GET from now on
 
@@ -281,16 +286,6 @@ class _Check:
     elapsed: float = 0.0
 
 
-class _NoCookies(CookieJar):
-    """The client keeps no cookies at all; a check keeps its own for its redirect chain only."""
-
-    def extract_cookies(self, response: Any, request: Any) -> None:
-        return None
-
-    def add_cookie_header(self, request: Any) -> None:
-        return None
-
-
 class _Checker:
     def __init__(
         self,
@@ -310,19 +305,17 @@ class _Checker:
         self.clock = clock
         self.sleep = sleep
         self.now = now
-        self.router = OriginRouter(
+        self.http = Http11Pool(
             guard,
             pool_size=lambda host: self.gate(host).concurrency,
-            ssl_context=httpx.create_ssl_context(trust_env=True),
-            http2=settings.http2 and h2_available(),
+            connect_timeout=settings.connect_timeout,
+            ssl_context=self._ssl_context,
         )
-        self.client = httpx.AsyncClient(
-            transport=self.router,
-            timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
-            follow_redirects=False,
-            trust_env=True,
-            cookies=_NoCookies(),
-        )
+        self._ssl: ssl.SSLContext | None = None
+        self.http2 = settings.http2 and h2_available()
+        self.proxies = proxy_routes()
+        self._router: OriginRouter | None = None  # the httpx transport, made when first needed
+        self._extensions: dict[str, Any] | None = None
         self.global_sem = asyncio.Semaphore(settings.concurrency)
         self.gates: dict[str, _HostGate] = {}
         self.down: dict[tuple[str, str, int | None], Failure] = {}
@@ -332,17 +325,39 @@ class _Checker:
             "accept-language": "en;q=0.9, *;q=0.5",
             "accept-encoding": "gzip, deflate",  # decoded here, within the byte cap
         }
-        self.extensions = {"timeout": httpx.Timeout(settings.timeout, connect=settings.connect_timeout).as_dict()}
         self.max_attempts = settings.retries + 1
         self.backoff = backoff
         self.backoff_max = backoff_max
 
     async def __aenter__(self) -> _Checker:
-        await self.client.__aenter__()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self.client.aclose()
+        await self.http.aclose()
+        if self._router is not None:
+            await self._router.aclose()
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        if self._ssl is None:  # one for both clients, made on the first https request
+            self._ssl = default_ssl_context()
+        return self._ssl
+
+    def _httpx_router(self) -> OriginRouter:
+        if self._router is None:
+            import httpx
+
+            from curator.probes.link_transport import OriginRouter
+
+            self._router = OriginRouter(
+                self.guard,
+                pool_size=lambda host: self.gate(host).concurrency,
+                ssl_context=self._ssl_context(),
+                http2=self.http2,
+                proxies=self.proxies,
+            )
+            timeout = httpx.Timeout(self.settings.timeout, connect=self.settings.connect_timeout)
+            self._extensions = {"timeout": timeout.as_dict()}
+        return self._router
 
     # -- hosts
 
@@ -411,6 +426,8 @@ class _Checker:
         if not outcome.retryable or self.max_attempts == 1:
             return outcome  # the common case, kept off the retry machinery
         await self.sleep(self._delay(outcome, 1))
+        from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt  # only ever needed here
+
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.max_attempts - 1),
             wait=lambda state: self._delay(state.outcome.result() if state.outcome else None, state.attempt_number + 1),
@@ -434,7 +451,7 @@ class _Checker:
         last_attempt = check.attempts >= self.max_attempts
         hops: list[Hop] = []
         visited: set[tuple[str, int]] = set()
-        cookies: httpx.Cookies | None = None
+        cookies: Any = None  # httpx.Cookies of this chain, once a hop sets one
         current = start_url
         method = "GET" if (check.use_get or self.want_titles) else "HEAD"
         while True:
@@ -560,53 +577,114 @@ class _Checker:
         finally:
             gate.leave()
 
+    async def _send(self, gate: _HostGate, method: str, url: str, cookies: httpx.Cookies | None) -> _Response:
+        """The request on its way: through the checker's own client, or through httpx for proxies and
+        HTTP/2 (and host names that need IDNA encoding)."""
+        headers = gate.headers
+        if cookies is not None:
+            header = _cookie_header(cookies, method, url)
+            if header:
+                headers = [*headers, ("cookie", header)]
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").lower()
+        port = parts.port or (443 if scheme == "https" else 80)
+        if not self.http2 and host.isascii() and (not self.proxies or not proxy_for(self.proxies, scheme, host, port)):
+            return await self.http.request(method, scheme, host, port, request_target(parts.path, parts.query), headers)
+        import httpx
+
+        from curator.probes.link_transport import HttpxAnswer
+
+        router = self._httpx_router()
+        request = httpx.Request(method, url, headers=headers, extensions=self._extensions)
+        # straight to the transport: of `client.send` a check would use nothing (no auth, no redirects,
+        # no cookie jar, no hooks)
+        response = await router.handle_async_request(request)
+        response.request = request
+        return HttpxAnswer(response)
+
     async def _exchange(
         self, gate: _HostGate, method: str, url: str, cookies: httpx.Cookies | None
     ) -> tuple[_Answer, httpx.Cookies | None]:
+        # One deadline for the whole exchange: connection, answer and whatever of the body is read.
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.settings.timeout
-        request = httpx.Request(method, url, headers=gate.headers, extensions=self.extensions)
-        if cookies is not None:
-            cookies.set_cookie_header(request)
-        async with asyncio.timeout_at(deadline):
-            # Straight to the client's transport: of `client.send` a check would use nothing (no auth, no
-            # redirects, no cookie jar, no hooks) and it costs about a tenth of the CPU of a run.
-            response = await self.router.handle_async_request(request)
-        response.request = request
+        answer: _Answer | None = None
+        response: _Response | None = None
+        parts: list[bytes] = []
+        page = False
+        cap = self.settings.max_bytes
         try:
-            status = response.status_code
-            headers = _header_map(response)
-            answer = _Answer(status, headers, method)
-            if status in RETRY_STATUSES:
-                answer.retry_after = parse_retry_after(headers.get("retry-after"), self.now())
-                if answer.retry_after is not None:
-                    # before this request leaves the host's gate: nothing else starts meanwhile
-                    gate.pause(self.clock() + min(answer.retry_after, self.settings.retry_after_cap))
-            if "set-cookie" in headers:
-                if cookies is None:
-                    cookies = httpx.Cookies()
-                cookies.extract_cookies(response)
-            cap = self.settings.max_bytes
-            if method == "GET" and status not in REDIRECT_STATUSES and _worth_reading(headers, cap):
-                parts: list[bytes] = []
-                # the answer is in; the page is only evidence: a stall or a reset keeps what has arrived
-                with contextlib.suppress(TimeoutError, httpx.TransportError):
-                    async with asyncio.timeout_at(deadline):
+            async with asyncio.timeout_at(loop.time() + self.settings.timeout):
+                response = await self._send(gate, method, url, cookies)
+                status = response.status
+                headers = response.headers
+                answer = _Answer(status, headers, method)
+                if status in RETRY_STATUSES:
+                    answer.retry_after = parse_retry_after(headers.get("retry-after"), self.now())
+                    if answer.retry_after is not None:
+                        # before this request leaves the host's gate: nothing else starts meanwhile
+                        gate.pause(self.clock() + min(answer.retry_after, self.settings.retry_after_cap))
+                if "set-cookie" in headers:
+                    cookies = _keep_cookies(cookies, method, url, status, response.raw_headers)
+                if method == "GET" and status not in REDIRECT_STATUSES and _worth_reading(headers, cap):
+                    page = True
+                    # the answer is in; the page is only evidence: a reset keeps what has arrived
+                    with contextlib.suppress(HTTPError):
                         await _read_capped(response, headers, cap, parts)
-                data = b"".join(parts)[:cap]
-                if data:
-                    text = decode_page(data, response.charset_encoding)
-                    answer.title = extract_title(text)
-                    answer.body = text if status >= 400 else ""
-            elif method == "HEAD" or _fits(headers, cap):
-                # reading a short body to its end is what lets the connection serve the next request
-                with contextlib.suppress(TimeoutError, httpx.TransportError):
-                    async with asyncio.timeout_at(deadline):
+                elif method == "HEAD" or _fits(headers, cap):
+                    # reading a short body to its end is what lets the connection serve the next request
+                    with contextlib.suppress(HTTPError):
                         async for _chunk in response.aiter_raw():
                             pass
-            return answer, cookies
+        except TimeoutError:
+            if answer is None:
+                raise
+            # the deadline passed while the body was read: a stall keeps what has arrived
         finally:
-            await response.aclose()
+            if response is not None:
+                await response.aclose()
+        if page:
+            data = b"".join(parts)[:cap]
+            if data:
+                text = decode_page(data, response.charset if response is not None else None)
+                answer.title = extract_title(text)
+                answer.body = text if answer.status >= 400 else ""
+        return answer, cookies
+
+
+class _Response(Protocol):
+    """What `_exchange` needs of an answer: `link_http.Response` or `link_transport.HttpxAnswer`."""
+
+    status: int
+    headers: dict[str, str]
+    raw_headers: list[tuple[bytes, bytes]]
+
+    @property
+    def charset(self) -> str | None: ...
+
+    def aiter_raw(self, chunk_size: int | None = None) -> AsyncIterator[bytes]: ...
+
+    async def aclose(self) -> None: ...
+
+
+def _keep_cookies(
+    cookies: httpx.Cookies | None, method: str, url: str, status: int, raw_headers: list[tuple[bytes, bytes]]
+) -> httpx.Cookies:
+    """The chain's cookies with those this answer sets (a redirect chain may need them; nothing else does)."""
+    import httpx
+
+    jar = cookies if cookies is not None else httpx.Cookies()
+    jar.extract_cookies(httpx.Response(status, headers=raw_headers, request=httpx.Request(method, url)))
+    return jar
+
+
+def _cookie_header(cookies: httpx.Cookies, method: str, url: str) -> str | None:
+    import httpx
+
+    request = httpx.Request(method, url)
+    cookies.set_cookie_header(request)
+    header: str | None = request.headers.get("cookie")
+    return header
 
 
 def _retryable(outcome: _Outcome) -> bool:
@@ -617,17 +695,6 @@ def _last_outcome(state: RetryCallState) -> _Outcome:
     assert state.outcome is not None
     result: _Outcome = state.outcome.result()
     return result
-
-
-def _header_map(response: httpx.Response) -> dict[str, str]:
-    """The response headers as a plain dict with lower-case names (repeated ones joined with ", "): one
-    pass, where httpx.Headers scans every header on every lookup."""
-    out: dict[str, str] = {}
-    for raw_name, raw_value in response.headers.raw:
-        name = raw_name.decode("latin-1").lower()
-        value = raw_value.decode("latin-1")
-        out[name] = f"{out[name]}, {value}" if name in out else value
-    return out
 
 
 def _worth_reading(headers: Mapping[str, str], cap: int) -> bool:
@@ -642,7 +709,7 @@ def _fits(headers: Mapping[str, str], cap: int) -> bool:
     return length.isdigit() and int(length) <= cap
 
 
-async def _read_capped(response: httpx.Response, headers: Mapping[str, str], cap: int, parts: list[bytes]) -> None:
+async def _read_capped(response: _Response, headers: Mapping[str, str], cap: int, parts: list[bytes]) -> None:
     """At most `cap` bytes off the wire and at most `cap` bytes of decoded page, whatever the encoding.
 
     A body whose Content-Length fits the cap is read to its end (so the connection can be reused); any

@@ -5,11 +5,12 @@ A curated list is input from strangers: a URL may name a loopback, private, link
 redirects there. The link checker refuses all of those unless `allow_private_hosts` (or an explicit list of
 allowed networks) says otherwise.
 
-How the check is enforced: `GuardedBackend` is an httpcore network backend. For every new connection it
-resolves the host name once, checks *every* address the name resolves to, and then connects to one of
-those checked addresses itself — so there is no second lookup a DNS-rebinding server could answer
-differently. TLS still uses the host name (httpcore passes it as SNI and for certificate checks) and the
-Host header is the URL's. Redirect hops are new requests, so each hop is checked the same way.
+How the check is enforced: the link checker's HTTP client (`link_http.Http11Pool`, and for proxies and
+HTTP/2 the httpcore backend `link_transport.GuardedBackend`) resolves the host name once per new
+connection through `NetGuard.resolve`, which checks *every* address the name resolves to, and then
+connects to one of those checked addresses itself — so there is no second lookup a DNS-rebinding server
+could answer differently. TLS still uses the host name (SNI and certificate checks) and the Host header is
+the URL's. Redirect hops are new requests, so each hop is checked the same way.
 
 Through a proxy (HTTPS_PROXY / HTTP_PROXY) the proxy resolves the target itself; then the target name is
 resolved and checked locally before the request (check-then-connect, see `link_transport`: a name that
@@ -26,11 +27,6 @@ import socket
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
-
-import httpcore
-
-from curator.probes.link_stream import AsyncioBackend
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -214,56 +210,11 @@ def _gai_message(host: str, exc: socket.gaierror) -> str:
     return f"DNS lookup of {host} failed: {exc.strerror or exc}"
 
 
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """An httpcore network backend that resolves once, checks, and connects to the checked address.
+def __getattr__(name: str) -> object:
+    # GuardedBackend (httpcore's network backend behind the guard) lives with the httpx transport, which
+    # the link checker imports only for proxies and HTTP/2; kept reachable here under its old name.
+    if name == "GuardedBackend":
+        from curator.probes.link_transport import GuardedBackend
 
-    `trusted` origins (host, port) — the configured proxies — are connected to as they are.
-    """
-
-    def __init__(
-        self,
-        guard: NetGuard,
-        *,
-        inner: httpcore.AsyncNetworkBackend | None = None,
-        trusted: Iterable[tuple[str, int]] = (),
-    ) -> None:
-        self.guard = guard
-        self.inner = inner or AsyncioBackend()
-        self.trusted = {(h.lower(), p) for h, p in trusted}
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        if (host.lower(), port) in self.trusted:
-            return await self.inner.connect_tcp(host, port, timeout, local_address, socket_options)
-        loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
-        try:
-            async with asyncio.timeout_at(deadline):
-                addresses = await self.guard.resolve(host, port)
-        except TimeoutError:
-            raise httpcore.ConnectTimeout(f"DNS lookup of {host} timed out") from None
-        last: BaseException | None = None
-        for address in addresses:
-            remaining = None if deadline is None else max(deadline - loop.time(), 0.001)
-            try:
-                return await self.inner.connect_tcp(address, port, remaining, local_address, socket_options)
-            except httpcore.ConnectTimeout:
-                raise  # the time is spent; another address would not get any
-            except httpcore.ConnectError as exc:
-                last = exc
-        assert last is not None
-        raise last
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("curator does not connect to unix sockets")
-
-    async def sleep(self, seconds: float) -> None:
-        await self.inner.sleep(seconds)
+        return GuardedBackend
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
