@@ -133,7 +133,8 @@ def load_text(
     if semantic:
         where = known[0] if known else load_yaml(text)[1]
         return None, [Problem(shown, f"{dotted(path)}: {message}", *where.at(path)) for path, message in semantic]
-    return CatalogSource(path=path, display=shown, model=model, text=text, _positions=known), []
+    # The text is kept only to find positions later; with positions already known it would be dead weight.
+    return CatalogSource(path=path, display=shown, model=model, text="" if known else text, _positions=known), []
 
 
 def semantic_problems(model: CatalogFile) -> list[tuple[PathKey, str]]:
