@@ -370,6 +370,9 @@ class Http11Pool:
                 conn.close()
                 if conn.received:  # the server had begun to answer: not a stale connection
                     raise
+            except BaseException:  # a deadline, a cancellation: the connection goes with the request
+                conn.close()
+                raise
             # the server had closed this idle connection: once more on a fresh one
         conn = await self._connect(scheme, host, port)
         try:

@@ -50,8 +50,10 @@ def auto_workers(urls: list[str]) -> int:
     MAX_AUTO_WORKERS and at most one per URLS_PER_WORKER URLs or per host."""
     if len(urls) < WORKER_THRESHOLD:
         return 1
-    hosts = len({_host(u) for u in urls})
-    return max(1, min(cpu_count() // 2, MAX_AUTO_WORKERS, len(urls) // URLS_PER_WORKER, hosts))
+    limit = min(cpu_count() // 2, MAX_AUTO_WORKERS, len(urls) // URLS_PER_WORKER)
+    if limit <= 1:
+        return 1  # no need to count the hosts
+    return max(1, min(limit, len({_host(u) for u in urls})))
 
 
 def _host(url: str) -> str:

@@ -2,8 +2,8 @@
 
 Requests go through the checker's own keep-alive HTTP/1.1 client (`link_http`: idle connections per
 origin, every new connection behind the address guard of `netguard`); requests through a proxy, and every
-request when `links.http2` is set and the `h2` package is installed, go through one `httpx.AsyncClient`
-whose transport is a pool per origin behind the same guard (`link_transport`).
+request when `links.http2` is set and the `h2` package is installed, go through httpx's transport with a
+pool per origin behind the same guard (`link_transport`, imported only then).
 Requests are limited globally (`links.concurrency`) and per host
 (`links.host_concurrency`, `links.host_interval`, overridable per host under `links.hosts`). A URL is asked
 with HEAD first and with GET when the answer is one servers give when they mishandle HEAD; GET reads at most
@@ -26,7 +26,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 from curator import PROJECT_URL, __version__
 from curator.config import HostSettings, LinkSettings
@@ -461,7 +461,7 @@ class _Checker:
             gate = self.gate(host)
             visited.add((current, len(cookies.jar) if cookies is not None else 0))
             try:
-                answer, cookies = await self._request(check, gate, origin, method, current, cookies)
+                answer, cookies = await self._request(check, gate, origin, method, current, parts, cookies)
             except Exception as exc:
                 if isinstance(exc, _HostDownError):
                     failure = exc.failure
@@ -556,6 +556,7 @@ class _Checker:
         origin: tuple[str, str, int | None],
         method: str,
         url: str,
+        parts: SplitResult,
         cookies: httpx.Cookies | None,
     ) -> tuple[_Answer, httpx.Cookies | None]:
         failure = self.down.get(origin)
@@ -571,13 +572,15 @@ class _Checker:
                     raise _HostDownError(failure)
                 started = self.clock()
                 try:
-                    return await self._exchange(gate, method, url, cookies)
+                    return await self._exchange(gate, method, url, parts, cookies)
                 finally:
                     check.elapsed += self.clock() - started
         finally:
             gate.leave()
 
-    async def _send(self, gate: _HostGate, method: str, url: str, cookies: httpx.Cookies | None) -> _Response:
+    async def _send(
+        self, gate: _HostGate, method: str, url: str, parts: SplitResult, cookies: httpx.Cookies | None
+    ) -> _Response:
         """The request on its way: through the checker's own client, or through httpx for proxies and
         HTTP/2 (and host names that need IDNA encoding)."""
         headers = gate.headers
@@ -585,7 +588,6 @@ class _Checker:
             header = _cookie_header(cookies, method, url)
             if header:
                 headers = [*headers, ("cookie", header)]
-        parts = urlsplit(url)
         scheme = parts.scheme.lower()
         host = (parts.hostname or "").lower()
         port = parts.port or (443 if scheme == "https" else 80)
@@ -604,18 +606,18 @@ class _Checker:
         return HttpxAnswer(response)
 
     async def _exchange(
-        self, gate: _HostGate, method: str, url: str, cookies: httpx.Cookies | None
+        self, gate: _HostGate, method: str, url: str, parts: SplitResult, cookies: httpx.Cookies | None
     ) -> tuple[_Answer, httpx.Cookies | None]:
         # One deadline for the whole exchange: connection, answer and whatever of the body is read.
         loop = asyncio.get_running_loop()
         answer: _Answer | None = None
         response: _Response | None = None
-        parts: list[bytes] = []
+        chunks: list[bytes] = []
         page = False
         cap = self.settings.max_bytes
         try:
             async with asyncio.timeout_at(loop.time() + self.settings.timeout):
-                response = await self._send(gate, method, url, cookies)
+                response = await self._send(gate, method, url, parts, cookies)
                 status = response.status
                 headers = response.headers
                 answer = _Answer(status, headers, method)
@@ -630,7 +632,7 @@ class _Checker:
                     page = True
                     # the answer is in; the page is only evidence: a reset keeps what has arrived
                     with contextlib.suppress(HTTPError):
-                        await _read_capped(response, headers, cap, parts)
+                        await _read_capped(response, headers, cap, chunks)
                 elif method == "HEAD" or _fits(headers, cap):
                     # reading a short body to its end is what lets the connection serve the next request
                     with contextlib.suppress(HTTPError):
@@ -644,7 +646,7 @@ class _Checker:
             if response is not None:
                 await response.aclose()
         if page:
-            data = b"".join(parts)[:cap]
+            data = b"".join(chunks)[:cap]
             if data:
                 text = decode_page(data, response.charset if response is not None else None)
                 answer.title = extract_title(text)
