@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from curator.catalog.load import display_path, dotted
 from curator.errors import ConfigError
+from curator.places import display_path, dotted
 from curator.yamlpos import YamlLoadError, load_yaml
 
 CONFIG_FILE = "curator.yaml"

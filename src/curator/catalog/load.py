@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from curator.catalog.models import CatalogFile, Column, Entry, is_month
 from curator.errors import CatalogError, Problem
+from curator.places import display_path, dotted
 from curator.yamlpos import PathKey, Positions, YamlLoadError, load_data, load_yaml
 
 CATALOG_SUFFIXES = (".yaml", ".yml")
@@ -63,13 +64,6 @@ class Catalog:
     @property
     def entry_count(self) -> int:
         return sum(len(s.model.entries) for s in self.sources)
-
-
-def display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def catalog_files(root: Path) -> list[Path]:
@@ -174,16 +168,6 @@ def semantic_problems(model: CatalogFile) -> list[tuple[PathKey, str]]:
             elif declared.type == "month" and value and not is_month(value):
                 out.append((("entries", index, "fields", key), f"{value!r} is not a month (YYYY/MM or YYYY-MM)"))
     return out
-
-
-def dotted(path: PathKey) -> str:
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "(document)"
 
 
 def _format_error(shown: str, positions: Positions, err: Any) -> Problem:

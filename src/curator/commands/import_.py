@@ -12,12 +12,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from curator.catalog.load import display_path, semantic_problems
+from curator.catalog.load import semantic_problems
 from curator.catalog.models import CatalogFile
 from curator.catalog.write import dump_catalog_file, schema_json
 from curator.errors import CuratorError, UsageError
 from curator.markdown.files import read_markdown, write_text
 from curator.markdown.importer import ImportResult, import_markdown
+from curator.places import display_path
 from curator.yamlpos import YamlLoadError, load_yaml
 
 SCHEMA_FILE = "schema.json"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from curator.catalog.load import display_path
 from curator.errors import CuratorError
+from curator.places import display_path
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from curator.catalog.load import Catalog, CatalogSource, dotted
+from curator.catalog.load import Catalog, CatalogSource
 from curator.catalog.models import Entry
 from curator.findings import Finding, Fix, Severity
+from curator.places import dotted
 from curator.rules.base import RuleContext, entry_finding, rule
 from curator.urls import UrlProblem, check_url, normalize
 
