@@ -22,7 +22,6 @@ import re
 import ssl
 import time
 import zlib
-from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -212,82 +211,24 @@ def all_unreachable(results: Mapping[str, LinkResult]) -> bool:
 # ---------------------------------------------------------------------------------------------- internals
 
 
-class _Slots:
-    """A semaphore whose urgent waiters go first. A request that continues a link's check (the GET that
-    confirms a HEAD, the next hop of a redirect) is urgent: the link finishes sooner, its connection is
-    reused while warm, and a host's HEAD 404s are confirmed early enough for the trust to matter."""
-
-    __slots__ = ("free", "normal", "urgent")
-
-    def __init__(self, count: int) -> None:
-        self.free = count
-        self.urgent: deque[asyncio.Future[None]] = deque()
-        self.normal: deque[asyncio.Future[None]] = deque()
-
-    async def acquire(self, *, urgent: bool = False) -> None:
-        if self.free > 0 and not self.urgent and not self.normal:
-            self.free -= 1
-            return
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        (self.urgent if urgent else self.normal).append(waiter)
-        try:
-            await waiter
-        except asyncio.CancelledError:
-            if waiter.done() and not waiter.cancelled():
-                self.release()  # the slot was handed over just as this waiter was cancelled: pass it on
-            raise
-
-    def release(self) -> None:
-        for queue in (self.urgent, self.normal):
-            while queue:
-                waiter = queue.popleft()
-                if not waiter.done():
-                    waiter.set_result(None)
-                    return
-        self.free += 1
-
-
-HEAD_404_TRUST = 3  # confirmations of HEAD 404s by GET after which a host's HEAD 404s are taken as they are
-
-
 class _HostGate:
     """Per-host politeness: at most `concurrency` requests at once, `interval` seconds between starts, and
     no request at all before `paused_until` (a Retry-After)."""
 
-    __slots__ = (
-        "accept",
-        "concurrency",
-        "get_first",
-        "head_404_agreed",
-        "head_404_doubted",
-        "headers",
-        "interval",
-        "next_start",
-        "paused_until",
-        "sem",
-    )
+    __slots__ = ("accept", "concurrency", "get_first", "headers", "interval", "next_start", "paused_until", "sem")
 
     def __init__(self, concurrency: int, interval: float, headers: dict[str, str], accept: frozenset[int]):
         self.concurrency = concurrency
-        self.sem = _Slots(concurrency)
+        self.sem = asyncio.Semaphore(concurrency)
         self.interval = interval
         self.next_start = 0.0
         self.paused_until = 0.0
         self.headers = list(headers.items())  # built once
         self.accept = accept
         self.get_first = False  # the host answered HEAD with 405/501: ask it with GET from now on
-        # A 404 to HEAD is confirmed with GET, because some servers mishandle HEAD. Once GET has agreed
-        # HEAD_404_TRUST times on this host (and never disagreed), its HEAD 404s count as they are: asking
-        # again would only double the load on a host that has shown its HEAD answers are right.
-        self.head_404_agreed = 0
-        self.head_404_doubted = False
 
-    @property
-    def trusts_head_404(self) -> bool:
-        return self.head_404_agreed >= HEAD_404_TRUST and not self.head_404_doubted
-
-    async def enter(self, clock: Callable[[], float], sleep: Sleep, *, urgent: bool = False) -> None:
-        await self.sem.acquire(urgent=urgent)
+    async def enter(self, clock: Callable[[], float], sleep: Sleep) -> None:
+        await self.sem.acquire()
         try:
             while True:
                 current = clock()
@@ -513,8 +454,6 @@ class _Checker:
         cookies: Any = None  # httpx.Cookies of this chain, once a hop sets one
         current = start_url
         method = "GET" if (check.use_get or self.want_titles) else "HEAD"
-        confirming: str | None = None  # the URL whose HEAD 404 the next GET confirms
-        urgent = False
         while True:
             parts = urlsplit(current)
             host = (parts.hostname or "").lower()
@@ -522,10 +461,7 @@ class _Checker:
             gate = self.gate(host)
             visited.add((current, len(cookies.jar) if cookies is not None else 0))
             try:
-                answer, cookies = await self._request(
-                    check, gate, origin, method, current, parts, cookies, urgent=urgent
-                )
-                urgent = True  # what follows continues this link's check
+                answer, cookies = await self._request(check, gate, origin, method, current, parts, cookies)
             except Exception as exc:
                 if isinstance(exc, _HostDownError):
                     failure = exc.failure
@@ -548,17 +484,7 @@ class _Checker:
                 )
             status = answer.status
             method = answer.method
-            if confirming == current and method == "GET":
-                confirming = None
-                if status == 404:
-                    gate.head_404_agreed += 1
-                else:
-                    gate.head_404_doubted = True
-            if method == "HEAD" and status == 404 and gate.trusts_head_404:
-                return self._final(answer, current, hops, gate)
             if method == "HEAD" and self._head_fallback(answer):
-                if status == 404:
-                    confirming = current
                 if status in HEAD_UNSUPPORTED:
                     gate.get_first = True
                 check.use_get = True
@@ -632,13 +558,11 @@ class _Checker:
         url: str,
         parts: SplitResult,
         cookies: httpx.Cookies | None,
-        *,
-        urgent: bool = False,
     ) -> tuple[_Answer, httpx.Cookies | None]:
         failure = self.down.get(origin)
         if failure is not None:
             raise _HostDownError(failure)
-        await gate.enter(self.clock, self.sleep, urgent=urgent)
+        await gate.enter(self.clock, self.sleep)
         if method == "HEAD" and gate.get_first:  # learnt while this request waited its turn
             method = "GET"
         try:
