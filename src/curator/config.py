@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from curator.errors import ConfigError
 from curator.places import display_path, dotted
-from curator.yamlpos import YamlLoadError, load_yaml
 
 CONFIG_FILE = "curator.yaml"
 
@@ -128,6 +127,8 @@ def load_config(path: Path | None, *, base: Path | None = None) -> tuple[Config,
         raise ConfigError(f"{shown}: configuration file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{shown}: cannot read: {exc}") from None
+    from curator.yamlpos import YamlLoadError, load_yaml  # late: PyYAML only when a file is read
+
     try:
         data, positions = load_yaml(text)
     except YamlLoadError as exc:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from curator.yamlpos import PathKey
+if TYPE_CHECKING:  # a type only: importing yamlpos would load PyYAML for every command
+    from curator.yamlpos import PathKey
 
 __all__ = ["display_path", "dotted"]
 
