@@ -33,14 +33,13 @@ from collections.abc import AsyncIterator, Callable, Sequence
 
 import h11
 
+from curator.probes.link_protocol import BufferedProtocol
 from curator.probes.netguard import NetGuard
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 KEEPALIVE_EXPIRY = 15.0  # seconds an idle connection is kept
 MAX_ORIGINS = 512  # origins whose idle connections are kept (bounds open sockets)
 MAX_HEAD = 64 * 1024  # the largest status line + headers accepted
-_HIGH_WATER = 256 * 1024  # stop reading from the socket while this much waits to be consumed
-_LOW_WATER = 64 * 1024
 _NOT_VCHAR = re.compile(r"[^\x21-\x7e]")
 _TARGET_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
@@ -126,78 +125,21 @@ def host_header(host: str, port: int, scheme: str) -> str:
     return name if DEFAULT_PORTS.get(scheme) == port else f"{name}:{port}"
 
 
-class _Connection(asyncio.Protocol):
+class _Connection(BufferedProtocol):
     """One connection: what arrives is buffered here and fed to h11 as the reader asks for events."""
 
-    __slots__ = (
-        "_drain",
-        "_eof_fed",
-        "_reading_paused",
-        "_waiter",
-        "_writing_paused",
-        "buffer",
-        "eof",
-        "exc",
-        "h11",
-        "idle_since",
-        "received",
-        "transport",
-    )
+    __slots__ = ("_eof_fed", "h11", "idle_since", "received")
 
     def __init__(self) -> None:
-        self.transport: asyncio.Transport | None = None
-        self.buffer = bytearray()
-        self.eof = False
-        self.exc: BaseException | None = None
+        super().__init__()
         self.h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=MAX_HEAD)
         self.received = False  # a byte of the current answer has arrived
         self.idle_since = 0.0
         self._eof_fed = False
-        self._waiter: asyncio.Future[None] | None = None
-        self._reading_paused = False
-        self._writing_paused = False
-        self._drain: asyncio.Future[None] | None = None
-
-    # -- asyncio callbacks
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
 
     def data_received(self, data: bytes) -> None:
-        self.buffer += data
         self.received = True
-        if len(self.buffer) > _HIGH_WATER and not self._reading_paused and self.transport is not None:
-            self._reading_paused = True
-            self.transport.pause_reading()
-        self._wake()
-
-    def eof_received(self) -> bool | None:
-        self.eof = True
-        self._wake()
-        return None  # close the transport
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.eof = True
-        self.exc = exc
-        self._wake()
-        drain = self._drain
-        if drain is not None and not drain.done():
-            drain.set_result(None)
-
-    def pause_writing(self) -> None:
-        self._writing_paused = True
-
-    def resume_writing(self) -> None:
-        self._writing_paused = False
-        drain = self._drain
-        if drain is not None and not drain.done():
-            drain.set_result(None)
-
-    def _wake(self) -> None:
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+        super().data_received(data)
 
     # -- used by the client
 
@@ -220,12 +162,7 @@ class _Connection(asyncio.Protocol):
             transport.write(data)
         except (OSError, RuntimeError) as exc:
             raise WriteError(str(exc) or "connection closed") from exc
-        while self._writing_paused and not self.eof:
-            drain = self._drain = asyncio.get_running_loop().create_future()
-            try:
-                await drain
-            finally:
-                self._drain = None
+        await self.drain()
 
     async def next_event(self) -> h11.Event | type[h11.PAUSED] | type[h11.NEED_DATA]:
         h = self.h11
@@ -236,19 +173,9 @@ class _Connection(asyncio.Protocol):
                 raise RemoteProtocolError(str(exc)) from exc
             if event is not h11.NEED_DATA:
                 return event
-            while not self.buffer and not self.eof:
-                waiter = self._waiter = asyncio.get_running_loop().create_future()
-                try:
-                    await waiter
-                finally:
-                    self._waiter = None
+            await self.wait_readable()
             if self.buffer:
-                data = bytes(self.buffer)
-                self.buffer.clear()
-                if self._reading_paused and self.transport is not None:
-                    self._reading_paused = False
-                    self.transport.resume_reading()
-                h.receive_data(data)
+                h.receive_data(self.take())
             elif self.exc is not None:
                 raise ReadError(str(self.exc) or "connection lost") from self.exc
             elif self._eof_fed:  # pragma: no cover  (h11 always decides on the end of file)

@@ -18,109 +18,25 @@ from typing import Any
 
 import httpcore
 
-_HIGH_WATER = 256 * 1024  # stop reading from the socket while this much is waiting to be consumed
-_LOW_WATER = 64 * 1024
+from curator.probes.link_protocol import BufferedProtocol
 
 
-class _Protocol(asyncio.Protocol):
-    __slots__ = (
-        "_buffer",
-        "_closed",
-        "_drain",
-        "_eof",
-        "_exc",
-        "_paused",
-        "_reading_paused",
-        "_waiter",
-        "transport",
-    )
+class _Protocol(BufferedProtocol):
+    """The buffered protocol, its errors mapped to httpcore's."""
 
-    def __init__(self) -> None:
-        self.transport: asyncio.Transport | None = None
-        self._buffer = bytearray()
-        self._eof = False
-        self._closed = False
-        self._exc: BaseException | None = None
-        self._waiter: asyncio.Future[None] | None = None
-        self._paused = False
-        self._reading_paused = False
-        self._drain: asyncio.Future[None] | None = None
-
-    # -- asyncio callbacks
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-
-    def data_received(self, data: bytes) -> None:
-        self._buffer += data
-        if len(self._buffer) > _HIGH_WATER and not self._reading_paused and self.transport is not None:
-            self._reading_paused = True
-            self.transport.pause_reading()
-        self._wake()
-
-    def eof_received(self) -> bool | None:
-        self._eof = True
-        self._wake()
-        return None  # close the transport
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._closed = True
-        self._eof = True
-        self._exc = exc
-        self._wake()
-        drain = self._drain
-        if drain is not None and not drain.done():
-            drain.set_result(None)
-
-    def pause_writing(self) -> None:
-        self._paused = True
-
-    def resume_writing(self) -> None:
-        self._paused = False
-        drain = self._drain
-        if drain is not None and not drain.done():
-            drain.set_result(None)
-
-    def _wake(self) -> None:
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    # -- used by the stream
+    __slots__ = ()
 
     async def read(self, max_bytes: int) -> bytes:
-        while not self._buffer and not self._eof:
-            waiter = self._waiter = asyncio.get_running_loop().create_future()
-            try:
-                await waiter
-            finally:
-                self._waiter = None
-        if self._buffer:
+        await self.wait_readable()
+        if self.buffer:
             return self.take(max_bytes)
-        if self._exc is not None:
-            raise httpcore.ReadError(str(self._exc) or "connection lost") from self._exc
+        if self.exc is not None:
+            raise httpcore.ReadError(str(self.exc) or "connection lost") from self.exc
         return b""
-
-    async def drain(self) -> None:
-        while self._paused and not self._closed:
-            drain = self._drain = asyncio.get_running_loop().create_future()
-            try:
-                await drain
-            finally:
-                self._drain = None
-
-    def take(self, max_bytes: int) -> bytes:
-        data = bytes(self._buffer[:max_bytes])
-        del self._buffer[:max_bytes]
-        if self._reading_paused and len(self._buffer) < _LOW_WATER and self.transport is not None:
-            self._reading_paused = False
-            self.transport.resume_reading()
-        return data
 
     @property
     def readable(self) -> bool:
-        return bool(self._buffer) or self._eof or self._closed
+        return bool(self.buffer) or self.eof
 
 
 class AsyncioStream(httpcore.AsyncNetworkStream):
@@ -130,7 +46,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         protocol = self._protocol
-        if protocol._buffer:  # the common case: no waiting, no timer
+        if protocol.buffer:  # the common case: no waiting, no timer
             return protocol.take(max_bytes)
         try:
             async with asyncio.timeout(timeout):
@@ -147,7 +63,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             self._transport.write(buffer)
         except (OSError, RuntimeError) as exc:
             raise httpcore.WriteError(str(exc)) from exc
-        if self._protocol._paused:
+        if self._protocol.writing_paused:
             try:
                 async with asyncio.timeout(timeout):
                     await self._protocol.drain()
