@@ -162,7 +162,8 @@ class _Connection(BufferedProtocol):
             transport.write(data)
         except (OSError, RuntimeError) as exc:
             raise WriteError(str(exc) or "connection closed") from exc
-        await self.drain()
+        if self.writing_paused:  # checked here: a coroutine per write would show in the profile
+            await self.drain()
 
     async def next_event(self) -> h11.Event | type[h11.PAUSED] | type[h11.NEED_DATA]:
         h = self.h11
@@ -173,7 +174,8 @@ class _Connection(BufferedProtocol):
                 raise RemoteProtocolError(str(exc)) from exc
             if event is not h11.NEED_DATA:
                 return event
-            await self.wait_readable()
+            if not self.buffer and not self.eof:  # checked here: this runs for every event of every answer
+                await self.wait_readable()
             if self.buffer:
                 h.receive_data(self.take())
             elif self.exc is not None:

@@ -27,7 +27,8 @@ class _Protocol(BufferedProtocol):
     __slots__ = ()
 
     async def read(self, max_bytes: int) -> bytes:
-        await self.wait_readable()
+        if not self.buffer and not self.eof:
+            await self.wait_readable()
         if self.buffer:
             return self.take(max_bytes)
         if self.exc is not None:
