@@ -743,7 +743,7 @@ def main() -> None:
                 "memory_target_met": cur["peak_tree_rss_mb"] <= 200,  # type: ignore[operator]
             }
             print()
-            print(f"curator/lychee wall time: {ratio:.2f}x (target <= 1.0x: {'met' if ratio <= 1.0 else 'MISSED'})")
+            print(f"curator/lychee wall time: {ratio:.3f}x (target <= 1.0x: {'met' if ratio <= 1.0 else 'MISSED'})")
             print(f"curator/lychee CPU time:  {cpu_ratio:.2f}x")
             print(
                 f"curator peak RSS: {cur['peak_tree_rss_mb']:.1f} MB (target <= 200 MB: "
