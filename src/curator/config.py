@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -112,6 +113,31 @@ class Config(BaseModel):
     history: HistorySettings = Field(default_factory=HistorySettings)
     github: GithubSettings = Field(default_factory=GithubSettings)
     render: RenderSettings = Field(default_factory=RenderSettings)
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    catalog: Path
+    readme: Path
+    state: Path
+
+
+def resolve_paths(
+    config: Config,
+    config_path: Path | None,
+    *,
+    catalog: Path | None = None,
+    readme: Path | None = None,
+    state: Path | None = None,
+) -> ProjectPaths:
+    """Paths from the command line win; paths from curator.yaml are relative to that file (or to the
+    working directory when there is none)."""
+    base = config_path.parent if config_path is not None else Path.cwd()
+    return ProjectPaths(
+        catalog=catalog or base / config.catalog,
+        readme=readme or base / config.readme,
+        state=state or base / config.history.state,
+    )
 
 
 def load_config(path: Path | None, *, base: Path | None = None) -> tuple[Config, Path | None]:

@@ -65,9 +65,8 @@ def link_urls(plan: Plan, metas: dict[str, RepoMeta]) -> list[str]:
 
 
 def gather_facts(
-    catalog: Catalog, config: Config, opts: CheckOptions, *, config_path: Path | None, now: datetime
+    catalog: Catalog, config: Config, opts: CheckOptions, *, state_path: Path, now: datetime
 ) -> tuple[Facts, list[str]]:
-    base = config_path.parent if config_path is not None else Path.cwd()
     only: set[str] | None = None
     notes: list[str] = []
     if opts.changed_since:
@@ -77,7 +76,6 @@ def gather_facts(
         notes.append(f"links checked only for the {len(only)} entries changed since {opts.changed_since}")
     started = time.monotonic()
     work = plan(catalog, only)
-    state_path = opts.state or base / config.history.state
     with StateDB.open(state_path) as db:
         fetch = fetch_repos(
             [github_repo(urls[0]) or key for key, urls in work.repos.items()],

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from curator.catalog.load import Catalog, load_catalog
 from curator.commands.render import readme_facts
-from curator.config import Config, load_config
+from curator.config import load_config, resolve_paths
 from curator.errors import CatalogError, CuratorError
 from curator.facts import Facts
 from curator.findings import Finding, Severity
@@ -33,19 +33,11 @@ class CheckOptions:
     state: Path | None = None
 
 
-def resolve_paths(
-    config: Config, config_path: Path | None, catalog: Path | None, readme: Path | None
-) -> tuple[Path, Path]:
-    """Paths from the command line win; paths from curator.yaml are relative to that file."""
-    base = config_path.parent if config_path is not None else Path.cwd()
-    return (catalog or base / config.catalog, readme or base / config.readme)
-
-
 def run_check(opts: CheckOptions, *, now: datetime | None = None) -> int:
     config, config_path = load_config(opts.config)
-    catalog_dir, readme_path = resolve_paths(config, config_path, opts.catalog, opts.readme)
+    paths = resolve_paths(config, config_path, catalog=opts.catalog, readme=opts.readme, state=opts.state)
     try:
-        catalog = load_catalog(catalog_dir)
+        catalog = load_catalog(paths.catalog)
     except CatalogError as exc:
         if opts.format == "text":
             raise
@@ -63,10 +55,8 @@ def run_check(opts: CheckOptions, *, now: datetime | None = None) -> int:
     if not opts.offline:
         from curator.network import gather_facts
 
-        facts, notes = gather_facts(catalog, config, opts, config_path=config_path, now=now)
-    base = config_path.parent if config_path is not None else Path.cwd()
-    state_path = opts.state or base / config.history.state
-    facts.readme = readme_facts(catalog, config, readme_path, state_path, required=opts.readme is not None)
+        facts, notes = gather_facts(catalog, config, opts, state_path=paths.state, now=now)
+    facts.readme = readme_facts(catalog, config, paths.readme, paths.state, required=opts.readme is not None)
     ctx = RuleContext(catalog=catalog, config=config, facts=facts, offline=opts.offline)
     findings = run_rules(ctx)
     report = _report(catalog, findings, facts, checked=not opts.offline, notes=notes)

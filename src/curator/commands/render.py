@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from curator.catalog.load import Catalog, load_catalog
-from curator.config import Config, MetricColumn, load_config
+from curator.config import Config, MetricColumn, load_config, resolve_paths
 from curator.facts import ReadmeFacts, RepoMeta
 from curator.markdown.files import read_markdown, write_text
 from curator.markdown.render import MarkerError, marker_regions, render_table, splice
@@ -104,15 +104,12 @@ def run_render(
     *, catalog: Path | None, readme: Path | None, config_path: Path | None, check: bool, state: Path | None = None
 ) -> int:
     config, found = load_config(config_path)
-    # Paths from the command line win; paths from curator.yaml are relative to that file.
-    base = found.parent if found is not None else Path.cwd()
-    catalog_dir = catalog or base / config.catalog
-    readme_path = readme or base / config.readme
+    paths = resolve_paths(config, found, catalog=catalog, readme=readme, state=state)
+    readme_path = paths.readme
 
-    loaded = load_catalog(catalog_dir, positions=False)  # render reports no finding lines
+    loaded = load_catalog(paths.catalog, positions=False)  # render reports no finding lines
     current = read_markdown(readme_path)
-    state_path = state or base / config.history.state
-    metrics = metric_columns(loaded, config.render.metrics, state_path)
+    metrics = metric_columns(loaded, config.render.metrics, paths.state)
     tables = {source.stem: render_table(source.model, metrics=metrics.get(source.stem)) for source in loaded.sources}
     rendered = splice(current.text, tables, current.shown)
 

@@ -22,7 +22,7 @@ import re
 import ssl
 import time
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -128,9 +128,10 @@ async def check_links(
     if len(parts) > 1:
         settings = settings.model_copy(update={"concurrency": max(1, -(-settings.concurrency // len(parts)))})
     here = NetGuard(allow_all=allow_all, clock=clock) if guard is None else guard
-    jobs = [
-        _check_here(
-            parts[0],
+
+    def check_here(part: list[str]) -> Coroutine[Any, Any, None]:
+        return _check_here(
+            part,
             settings,
             here,
             record,
@@ -140,7 +141,10 @@ async def check_links(
             now=now,
             backoff=backoff,
             backoff_max=backoff_max,
-        ),
+        )
+
+    jobs = [
+        check_here(parts[0]),
         *(
             run_worker(
                 part,
@@ -157,18 +161,7 @@ async def check_links(
     await asyncio.gather(*jobs)
     missing = [u for u in unique if u not in results]
     if missing:  # a worker process died: check what it left here
-        await _check_here(
-            missing,
-            settings,
-            here,
-            record,
-            want_titles=want_titles,
-            clock=clock,
-            sleep=sleep,
-            now=now,
-            backoff=backoff,
-            backoff_max=backoff_max,
-        )
+        await check_here(missing)
     return {u: results[u] for u in unique}
 
 
