@@ -23,6 +23,29 @@ class LinkState(enum.StrEnum):
         return self in {LinkState.DEAD, LinkState.ERROR, LinkState.UNREACHABLE, LinkState.TLS_ERROR}
 
 
+class FailureKind(enum.StrEnum):
+    """Why a link check failed, set where the failure happens (never worked out again from a message)."""
+
+    DNS = "dns"  # the name does not resolve
+    REFUSED = "refused"  # the connection was refused or reset before an answer
+    TIMEOUT = "timeout"  # connect or read took longer than allowed
+    TLS = "tls"  # the TLS handshake or certificate failed
+    PROTOCOL = "protocol"  # the server broke HTTP
+    NETWORK = "network"  # the local network is down (no route, network unreachable)
+    INVALID_URL = "invalid-url"  # not a URL curator can request
+    POLICY = "refused-by-policy"  # a private or reserved address curator will not connect to
+    HTTP_STATUS = "http-status"  # the server answered with a failing status
+    BOT_WALL = "bot-wall"  # the site answered with a challenge page
+    REDIRECT = "redirect"  # a redirect that cannot be followed (loop, too many, non-web target)
+    BUDGET = "budget"  # the host's or the run's time budget ran out before the link was checked
+    INTERNAL = "internal"  # a bug in curator
+
+    @property
+    def before_answer(self) -> bool:
+        """No server answered: evidence that the network (or the host) could not be reached."""
+        return self in {FailureKind.DNS, FailureKind.REFUSED, FailureKind.TIMEOUT, FailureKind.NETWORK}
+
+
 @dataclass(frozen=True, slots=True)
 class Hop:
     status: int
@@ -40,6 +63,7 @@ class LinkResult:
     attempts: int = 1
     elapsed_ms: float = 0.0
     detail: str | None = None  # why, in words: "connection refused", "Cloudflare challenge page"
+    kind: FailureKind | None = None  # why, as a value; None when the check did not fail
     checked_at: datetime | None = None
     from_cache: bool = False
 
