@@ -71,7 +71,6 @@ class LinkSettings(BaseModel):
     retry_after_cap: float = Field(default=DEFAULT_RETRY_AFTER_CAP, ge=0)
     max_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=1024)
     user_agent: str | None = Field(default=None, description="default: curator/<version> (+<project URL>)")
-    http2: bool = False
     allow_private_hosts: bool = False
     hosts: dict[str, HostSettings] = Field(default_factory=dict, description="per-host overrides by host name")
     exclude: list[str] = Field(default_factory=list, description="regular expressions of URLs never requested")

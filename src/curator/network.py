@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from curator.catalog.load import Catalog
+from curator.catalog.occurrences import catalog_urls
 from curator.config import Config
 from curator.errors import CuratorError
 from curator.facts import Facts, LinkResult, RepoMeta
 from curator.probes.github import fetch_repos, token_from_env
 from curator.probes.links import all_unreachable, check_links_sync
-from curator.progress import LinkProgress, summary_line
+from curator.report.progress import LinkProgress, summary_line
 from curator.state import StateDB
 from curator.urls import check_url, github_repo
-from curator.urls_in_catalog import catalog_urls
 
 if TYPE_CHECKING:
     from curator.commands.check import CheckOptions

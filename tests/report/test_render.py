@@ -6,7 +6,7 @@ import json
 
 from curator.findings import Finding, Fix, Severity
 from curator.report import LinkRow, Report, render_report
-from curator.textsafe import md_escape
+from curator.report.textsafe import md_escape
 
 HOSTILE = "Evil | <img src=x onerror=alert(1)> [click](javascript:alert(1)) @maintainer\nsecond line 100%"
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from curator.catalog.load import Catalog, load_catalog
+from curator.catalog.occurrences import catalog_urls
 from curator.commands.render import readme_facts
 from curator.config import load_config, resolve_paths
 from curator.errors import CatalogError, CuratorError
@@ -16,7 +17,6 @@ from curator.facts import Facts
 from curator.findings import Finding, Severity
 from curator.report import Report, render_report
 from curator.rules import RuleContext, run_rules
-from curator.urls_in_catalog import catalog_urls
 
 
 @dataclass(frozen=True)

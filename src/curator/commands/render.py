@@ -15,8 +15,8 @@ from curator.catalog.load import Catalog, load_catalog
 from curator.config import Config, MetricColumn, load_config, resolve_paths
 from curator.facts import ReadmeFacts, RepoMeta
 from curator.markdown.files import read_markdown, write_text
+from curator.markdown.metrics import metric_cell, with_fallback
 from curator.markdown.render import MarkerError, marker_regions, render_table, splice
-from curator.metrics import metric_cell, with_fallback
 from curator.state import StateDB
 from curator.urls import github_repo
 

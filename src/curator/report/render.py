@@ -12,7 +12,7 @@ from rich.markup import escape as rich_escape
 
 from curator.findings import Finding, Severity
 from curator.report.model import Report
-from curator.textsafe import md_escape, md_escape_url
+from curator.report.textsafe import md_escape, md_escape_url
 
 JSON_VERSION = 1
 

@@ -6,9 +6,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
+from curator.catalog.occurrences import LinkOccurrence, link_occurrences
 from curator.findings import Finding, Severity
 from curator.rules.base import RuleContext, entry_finding, rule
-from curator.rules.urls import LinkOccurrence, link_occurrences
 
 
 def _who(occurrence: LinkOccurrence) -> str:

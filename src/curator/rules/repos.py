@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
+from curator.catalog.occurrences import LinkOccurrence, link_occurrences
 from curator.facts import LinkHistory, RepoMeta
 from curator.findings import Finding, Fix, Severity
 from curator.rules.base import RULES, RuleContext, entry_finding, rule
-from curator.rules.urls import LinkOccurrence, link_occurrences
 from curator.state import is_confirmed_failure
 from curator.urls import GithubRepo, github_repo
 

@@ -6,11 +6,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from curator.catalog.occurrences import LinkOccurrence, link_occurrences
 from curator.facts import Facts, LinkResult, RepoMeta
 from curator.findings import Finding, Severity
 from curator.rules.base import RuleContext, entry_finding, rule
 from curator.rules.names import Name, Target, is_generic_label, link_target, mentions, name_matches
-from curator.rules.urls import LinkOccurrence, link_occurrences
 from curator.urls import check_url, github_repo, normalize
 
 _QUOTE_MAX = 90

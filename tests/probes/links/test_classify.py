@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from curator.facts import LinkResult, LinkState
-from curator.probes.classify import (
+from curator.probes.links._classify import (
     bot_wall,
     classify_exception,
     decode_page,
@@ -21,8 +21,7 @@ from curator.probes.classify import (
     state_for_status,
     strip_userinfo,
 )
-from curator.probes.link_worker import partition, result_from_json, result_to_json
-from curator.probes.netguard import AddressRefused, NameNotResolved
+from curator.probes.links._netguard import AddressRefused, NameNotResolved
 
 NOW = datetime(2025, 10, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -175,32 +174,3 @@ def test_connect_level_results() -> None:
     assert is_connect_level(result(LinkState.UNREACHABLE, "DNS lookup failed: x"))
     assert not is_connect_level(result(LinkState.UNREACHABLE, "timed out after 20 s"))
     assert not is_connect_level(result(LinkState.DEAD, "HTTP 404"))
-
-
-def test_worker_partition_keeps_each_host_whole_and_balances() -> None:
-    urls = [f"https://big.example/{i}" for i in range(10)]
-    urls += [f"https://h{h}.example/{i}" for h in range(6) for i in range(2)]
-    parts = partition(urls, 3)
-    assert sorted(u for p in parts for u in p) == sorted(urls)
-    hosts = [{u.split("/")[2] for u in p} for p in parts]
-    assert all(not (a & b) for i, a in enumerate(hosts) for b in hosts[i + 1 :])
-    assert sorted(len(p) for p in parts) == [6, 6, 10]
-    assert [sorted(p) for p in partition(urls, 1)] == [sorted(urls)]
-
-
-def test_results_survive_the_trip_from_a_worker() -> None:
-    from curator.facts import Hop
-
-    result = LinkResult(
-        url="http://a.example/",
-        state=LinkState.REDIRECT,
-        status=200,
-        final_url="https://a.example/",
-        redirects=(Hop(301, "http://a.example/"),),
-        title="A",
-        attempts=2,
-        elapsed_ms=12.5,
-        detail="moved",
-        checked_at=NOW,
-    )
-    assert result_from_json(result_to_json(result)) == result

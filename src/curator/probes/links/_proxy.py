@@ -1,5 +1,6 @@
-"""The link checker's httpx transport, for what its own client (`link_http`) does not do: requests through
-a proxy, and HTTP/2. Imported only when a run needs it (httpx and httpcore cost start-up time).
+"""The proxy path: the link checker's httpx transport, for what its own client (`_http11`) does not do —
+requests through a proxy, and host names that need IDNA encoding. Imported only when a run needs it
+(httpx and httpcore cost start-up time).
 
 One small connection pool per origin, each behind the address guard.
 
@@ -26,9 +27,8 @@ from typing import Any
 import httpcore
 import httpx
 
-from curator.probes import link_http
-from curator.probes.link_stream import AsyncioBackend
-from curator.probes.netguard import NameNotResolved, NetGuard
+from curator.probes.links import _http11 as link_http
+from curator.probes.links._netguard import NameNotResolved, NetGuard
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_POOLS = 512
@@ -49,7 +49,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         trusted: Iterable[tuple[str, int]] = (),
     ) -> None:
         self.guard = guard
-        self.inner = inner or AsyncioBackend()
+        self.inner = inner or httpcore.AnyIOBackend()
         self.trusted = {(h.lower(), p) for h, p in trusted}
 
     async def connect_tcp(
@@ -170,14 +170,12 @@ class OriginRouter(httpx.AsyncBaseTransport):
         *,
         pool_size: Callable[[str], int],
         ssl_context: ssl.SSLContext,
-        http2: bool = False,
         proxies: dict[str, str] | None = None,
         max_pools: int = MAX_POOLS,
     ) -> None:
         self.guard = guard
         self.pool_size = pool_size
         self.ssl_context = ssl_context
-        self.http2 = http2
         self.proxies = proxy_routes() if proxies is None else proxies
         self.max_pools = max_pools
         self._pools: OrderedDict[tuple[str, str, int], GuardedTransport] = OrderedDict()
@@ -204,7 +202,7 @@ class OriginRouter(httpx.AsyncBaseTransport):
             proxy=self.proxy_for(scheme, host, port),
             verify=self.ssl_context,
             http1=True,
-            http2=self.http2,
+            http2=False,
             limits=limits,
             trust_env=True,
         )

@@ -12,7 +12,7 @@ import pytest
 from curator.config import LinkSettings
 from curator.facts import LinkState
 from curator.probes.links import check_links_sync
-from curator.probes.netguard import AddressRefused, NameNotResolved, NetGuard, address_problem, parse_address
+from curator.probes.links._netguard import AddressRefused, NameNotResolved, NetGuard, address_problem, parse_address
 from tests.support.linkfarm import LinkFarm, Reply
 
 

@@ -18,8 +18,8 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from curator.facts import LinkResult, LinkState
-from curator.probes import link_http
-from curator.probes.netguard import AddressRefused, NameNotResolved
+from curator.probes.links import _http11 as link_http
+from curator.probes.links._netguard import AddressRefused, NameNotResolved
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
@@ -76,7 +76,7 @@ def exception_chain(exc: BaseException) -> Iterator[BaseException]:
 
 def _error_types(*names: str, own: tuple[type[BaseException], ...] = ()) -> tuple[type[BaseException], ...]:
     """`own` plus the httpx and httpcore exception classes of these names — of those modules only when
-    they are imported: the link checker imports them only for proxies and HTTP/2, and an exception of a
+    they are imported: the link checker imports them only for the proxy path, and an exception of a
     module never imported cannot have been raised."""
     found = list(own)
     for module_name in ("httpx", "httpcore"):

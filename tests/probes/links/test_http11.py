@@ -1,4 +1,4 @@
-"""The link checker's own HTTP/1.1 client (`curator.probes.link_http`) against raw servers on loopback."""
+"""The link checker's own HTTP/1.1 client (`curator.probes.links._http11`) against raw servers on loopback."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from curator.facts import LinkState
-from curator.probes import link_http
-from curator.probes.classify import classify_exception
-from curator.probes.link_http import Http11Pool, host_header, proxy_for, request_target
-from curator.probes.netguard import AddressRefused, NetGuard
+from curator.probes.links import _http11 as link_http
+from curator.probes.links._classify import classify_exception
+from curator.probes.links._http11 import Http11Pool, host_header, proxy_for, request_target
+from curator.probes.links._netguard import AddressRefused, NetGuard
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, int], Awaitable[None]]
 

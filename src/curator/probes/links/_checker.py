@@ -1,9 +1,9 @@
 """The link checker: every URL → one LinkResult. The only code that requests link hosts.
 
-Requests go through the checker's own keep-alive HTTP/1.1 client (`link_http`: idle connections per
-origin, every new connection behind the address guard of `netguard`); requests through a proxy, and every
-request when `links.http2` is set and the `h2` package is installed, go through httpx's transport with a
-pool per origin behind the same guard (`link_transport`, imported only then).
+A default request goes through the checker's own keep-alive HTTP/1.1 client (`_http11`: idle connections
+per origin, every new connection behind the address guard of `_netguard`). Only requests through a proxy,
+and to host names that need IDNA encoding, go through httpx's transport with a pool per origin behind the
+same guard (`_proxy`, imported only then).
 Requests are limited globally (`links.concurrency`) and per host
 (`links.host_concurrency`, `links.host_interval`, overridable per host under `links.hosts`). A URL is asked
 with HEAD first and with GET when the answer is one servers give when they mishandle HEAD; GET reads at most
@@ -22,7 +22,7 @@ import re
 import ssl
 import time
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -31,7 +31,7 @@ from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 from curator import PROJECT_URL, __version__
 from curator.config import HostSettings, LinkSettings
 from curator.facts import Hop, LinkResult, LinkState
-from curator.probes.classify import (
+from curator.probes.links._classify import (
     HEAD_FALLBACK,
     HEAD_UNSUPPORTED,
     LOCAL_NETWORK_PREFIXES,
@@ -49,15 +49,21 @@ from curator.probes.classify import (
     state_for_status,
     strip_userinfo,
 )
-from curator.probes.link_http import Http11Pool, HTTPError, default_ssl_context, proxy_for, proxy_routes, request_target
-from curator.probes.link_worker import auto_workers, partition, run_worker
-from curator.probes.netguard import NetGuard
+from curator.probes.links._http11 import (
+    Http11Pool,
+    HTTPError,
+    default_ssl_context,
+    proxy_for,
+    proxy_routes,
+    request_target,
+)
+from curator.probes.links._netguard import NetGuard
 
-if TYPE_CHECKING:  # httpx is imported only for proxies, HTTP/2 and cookies: it costs start-up time
+if TYPE_CHECKING:  # httpx is imported only for proxies, IDNA host names and cookies: it costs start-up time
     import httpx
     from tenacity import RetryCallState
 
-    from curator.probes.link_transport import OriginRouter
+    from curator.probes.links._proxy import OriginRouter
 
 ProgressCallback = Callable[[LinkResult], None]
 Sleep = Callable[[float], Awaitable[None]]
@@ -73,14 +79,6 @@ def default_user_agent() -> str:
     return f"curator/{__version__} (+{PROJECT_URL})"
 
 
-def h2_available() -> bool:
-    try:
-        import h2  # type: ignore[import-not-found]  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 # ---------------------------------------------------------------------------------------------- public API
 
 
@@ -92,7 +90,6 @@ async def check_links(
     allow_private_hosts: bool = False,
     guard: NetGuard | None = None,
     want_titles: bool = False,
-    workers: int | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Sleep = asyncio.sleep,
     now: Callable[[], datetime] = now_utc,
@@ -106,10 +103,7 @@ async def check_links(
     the address policy altogether (tests, intranet ranges). `want_titles` asks with GET first so every page
     that answers gives its title. `progress` is called with each result as it completes.
 
-    `workers` > 1 splits the hosts among that many processes (this one included), each with its share of
-    the global concurrency; None picks a count from the CPUs for large runs (`link_worker.auto_workers`).
-    Injected `guard`, `clock`, `sleep` or `now` keep everything in this process. `clock`, `sleep`, `now` and
-    the backoff figures are injectable for tests.
+    `clock`, `sleep`, `now` and the backoff figures are injectable for tests.
     """
     settings = settings or LinkSettings()
     allow_all = allow_private_hosts or settings.allow_private_hosts
@@ -122,64 +116,24 @@ async def check_links(
         if progress is not None:
             progress(result)
 
-    injected = guard is not None or clock is not time.monotonic or sleep is not asyncio.sleep or now is not now_utc
-    count = 1 if injected else auto_workers(unique) if workers is None else max(1, workers)
-    parts = partition(unique, count) if count > 1 else [unique]
-    if len(parts) > 1:
-        settings = settings.model_copy(update={"concurrency": max(1, -(-settings.concurrency // len(parts)))})
     here = NetGuard(allow_all=allow_all, clock=clock) if guard is None else guard
-
-    def check_here(part: list[str]) -> Coroutine[Any, Any, None]:
-        return _check_here(
-            part,
+    if unique:
+        async with _Checker(
             settings,
             here,
-            record,
             want_titles=want_titles,
             clock=clock,
             sleep=sleep,
             now=now,
             backoff=backoff,
             backoff_max=backoff_max,
-        )
+        ) as checker:
 
-    jobs = [
-        check_here(parts[0]),
-        *(
-            run_worker(
-                part,
-                settings,
-                record,
-                allow_all=allow_all,
-                want_titles=want_titles,
-                backoff=backoff,
-                backoff_max=backoff_max,
-            )
-            for part in parts[1:]
-        ),
-    ]
-    await asyncio.gather(*jobs)
-    missing = [u for u in unique if u not in results]
-    if missing:  # a worker process died: check what it left here
-        await check_here(missing)
+            async def one(url: str) -> None:
+                record(await checker.check(url))
+
+            await asyncio.gather(*(one(u) for u in unique))
     return {u: results[u] for u in unique}
-
-
-async def _check_here(
-    urls: list[str],
-    settings: LinkSettings,
-    guard: NetGuard,
-    record: ProgressCallback,
-    **options: Any,
-) -> None:
-    if not urls:
-        return
-    async with _Checker(settings, guard, **options) as checker:
-
-        async def one(url: str) -> None:
-            record(await checker.check(url))
-
-        await asyncio.gather(*(one(u) for u in urls))
 
 
 def check_links_sync(
@@ -305,7 +259,6 @@ class _Checker:
             ssl_context=self._ssl_context,
         )
         self._ssl: ssl.SSLContext | None = None
-        self.http2 = settings.http2 and h2_available()
         self.proxies = proxy_routes()
         self._router: OriginRouter | None = None  # the httpx transport, made when first needed
         self._extensions: dict[str, Any] | None = None
@@ -339,13 +292,12 @@ class _Checker:
         if self._router is None:
             import httpx
 
-            from curator.probes.link_transport import OriginRouter
+            from curator.probes.links._proxy import OriginRouter
 
             self._router = OriginRouter(
                 self.guard,
                 pool_size=lambda host: self.gate(host).concurrency,
                 ssl_context=self._ssl_context(),
-                http2=self.http2,
                 proxies=self.proxies,
             )
             timeout = httpx.Timeout(self.settings.timeout, connect=self.settings.connect_timeout)
@@ -574,8 +526,8 @@ class _Checker:
     async def _send(
         self, gate: _HostGate, method: str, url: str, parts: SplitResult, cookies: httpx.Cookies | None
     ) -> _Response:
-        """The request on its way: through the checker's own client, or through httpx for proxies and
-        HTTP/2 (and host names that need IDNA encoding)."""
+        """The request on its way: through the checker's own client, or through httpx for proxies and host
+        names that need IDNA encoding."""
         headers = gate.headers
         if cookies is not None:
             header = _cookie_header(cookies, method, url)
@@ -584,11 +536,11 @@ class _Checker:
         scheme = parts.scheme.lower()
         host = (parts.hostname or "").lower()
         port = parts.port or (443 if scheme == "https" else 80)
-        if not self.http2 and host.isascii() and (not self.proxies or not proxy_for(self.proxies, scheme, host, port)):
+        if host.isascii() and (not self.proxies or not proxy_for(self.proxies, scheme, host, port)):
             return await self.http.request(method, scheme, host, port, request_target(parts.path, parts.query), headers)
         import httpx
 
-        from curator.probes.link_transport import HttpxAnswer
+        from curator.probes.links._proxy import HttpxAnswer
 
         router = self._httpx_router()
         request = httpx.Request(method, url, headers=headers, extensions=self._extensions)

@@ -7,7 +7,7 @@ import io
 from rich.console import Console
 
 from curator.facts import LinkResult, LinkState
-from curator.progress import LinkProgress, progress_enabled, summary_line
+from curator.report.progress import LinkProgress, progress_enabled, summary_line
 
 
 class Tty(io.StringIO):

@@ -15,9 +15,9 @@ the checker CPU-bound. This client does the least a check needs:
 - the TLS context is made on first use, from `SSL_CERT_FILE` / `SSL_CERT_DIR` when set, else certifi.
 
 No deadline lives here except the connect timeout: the caller wraps each exchange in one deadline.
-Proxies and HTTP/2 are not handled here; the checker sends those requests through httpx
-(`link_transport`). Errors are this module's `HTTPError` subclasses, with the cause chained (the
-classifier reads errno values and TLS errors from the chain).
+Proxies are not handled here; the checker sends those requests through httpx (`_proxy`). Errors are
+this module's `HTTPError` subclasses, with the cause chained (the classifier reads errno values and TLS
+errors from the chain).
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from collections.abc import AsyncIterator, Callable, Sequence
 
 import h11
 
-from curator.probes.link_protocol import BufferedProtocol
-from curator.probes.netguard import NetGuard
+from curator.probes.links._netguard import NetGuard
+from curator.probes.links._protocol import BufferedProtocol
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 KEEPALIVE_EXPIRY = 15.0  # seconds an idle connection is kept

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from curator.facts import RepoMeta
-from curator.metrics import (
+from curator.markdown.metrics import (
     ARCHIVED_MARKER,
     activity_cell,
     archived_cell,

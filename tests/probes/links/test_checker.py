@@ -19,7 +19,7 @@ from curator import PROJECT_URL, __version__
 from curator.config import HostSettings, LinkSettings
 from curator.facts import Hop, LinkResult, LinkState
 from curator.probes.links import all_unreachable, check_links_sync, default_user_agent
-from curator.probes.netguard import NetGuard
+from curator.probes.links._netguard import NetGuard
 from tests.support.linkfarm import Host, LinkFarm, Reply, page
 
 LOOPBACK = NetGuard(allowed_networks=["127.0.0.0/8"])
@@ -33,7 +33,7 @@ def settings(**overrides: Any) -> LinkSettings:
 
 def check(urls: list[str], *, guard: NetGuard | None = LOOPBACK, **overrides: Any) -> dict[str, LinkResult]:
     options: dict[str, Any] = {"backoff": 0.01, "backoff_max": 0.05}
-    for key in ("progress", "want_titles", "allow_private_hosts", "workers"):
+    for key in ("progress", "want_titles", "allow_private_hosts"):
         if key in overrides:
             options[key] = overrides.pop(key)
     if guard is not None:
@@ -573,20 +573,15 @@ def test_all_unreachable_means_no_host_answered(linkfarm: LinkFarm) -> None:
     assert not all_unreachable({})
 
 
-def test_sync_wrapper_and_worker_processes_give_the_same_results(linkfarm: LinkFarm) -> None:
+def test_results_come_in_input_order_and_progress_sees_each_once(linkfarm: LinkFarm) -> None:
     hosts = [linkfarm.host(f"127.0.0.{i}") for i in (2, 3, 4)]
     urls = [h.url(f"/ok/{i}") for h in hosts for i in range(4)] + [h.url("/status/404/x") for h in hosts]
     urls += [h.url("/moved/m") for h in hosts]
     seen: list[str] = []
-    here = check(urls, guard=None, allow_private_hosts=True, workers=1)
-    there = check(urls, guard=None, allow_private_hosts=True, workers=3, progress=lambda r: seen.append(r.url))
-    assert list(there) == urls
+    results = check(urls, guard=None, allow_private_hosts=True, progress=lambda r: seen.append(r.url))
+    assert list(results) == urls
     assert sorted(seen) == sorted(urls)
-
-    def shape(result: LinkResult) -> tuple[Any, ...]:
-        return result.state, result.status, result.final_url, result.redirects, result.title, result.detail
-
-    assert {u: shape(r) for u, r in here.items()} == {u: shape(r) for u, r in there.items()}
+    assert {results[h.url("/status/404/x")].status for h in hosts} == {404}
 
 
 def test_no_warning_or_loop_error_is_left_behind(linkfarm: LinkFarm, recwarn: pytest.WarningsRecorder) -> None:

@@ -13,7 +13,7 @@ import trustme
 from curator.config import LinkSettings
 from curator.facts import LinkResult, LinkState
 from curator.probes.links import check_links_sync
-from curator.probes.netguard import NetGuard
+from curator.probes.links._netguard import NetGuard
 from tests.support.linkfarm import Host, LinkFarm, Reply
 
 GUARD = NetGuard(allowed_networks=["127.0.0.0/8"])

@@ -5,15 +5,15 @@ A curated list is input from strangers: a URL may name a loopback, private, link
 redirects there. The link checker refuses all of those unless `allow_private_hosts` (or an explicit list of
 allowed networks) says otherwise.
 
-How the check is enforced: the link checker's HTTP client (`link_http.Http11Pool`, and for proxies and
-HTTP/2 the httpcore backend `link_transport.GuardedBackend`) resolves the host name once per new
+How the check is enforced: the link checker's HTTP client (`_http11.Http11Pool`, and on the proxy path
+the httpcore backend `_proxy.GuardedBackend`) resolves the host name once per new
 connection through `NetGuard.resolve`, which checks *every* address the name resolves to, and then
 connects to one of those checked addresses itself — so there is no second lookup a DNS-rebinding server
 could answer differently. TLS still uses the host name (SNI and certificate checks) and the Host header is
 the URL's. Redirect hops are new requests, so each hop is checked the same way.
 
 Through a proxy (HTTPS_PROXY / HTTP_PROXY) the proxy resolves the target itself; then the target name is
-resolved and checked locally before the request (check-then-connect, see `link_transport`: a name that
+resolved and checked locally before the request (check-then-connect, see `_proxy`: a name that
 does not resolve locally is left to the proxy, which in that setup is the network's own gate). The proxy's
 own address is trusted: corporate proxies usually live on private addresses.
 """
@@ -208,13 +208,3 @@ def _gai_message(host: str, exc: socket.gaierror) -> str:
     if exc.errno in _NAME_UNKNOWN:
         return f"{host} does not resolve (no such host)"
     return f"DNS lookup of {host} failed: {exc.strerror or exc}"
-
-
-def __getattr__(name: str) -> object:
-    # GuardedBackend (httpcore's network backend behind the guard) lives with the httpx transport, which
-    # the link checker imports only for proxies and HTTP/2; kept reachable here under its old name.
-    if name == "GuardedBackend":
-        from curator.probes.link_transport import GuardedBackend
-
-        return GuardedBackend
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,8 +1,7 @@
-"""The asyncio protocol both link-checking clients build on: what arrives is buffered, readers and writers wait.
+"""The asyncio protocol under the link checker's HTTP/1.1 client: what arrives is buffered, readers wait.
 
-`link_http` (the checker's own HTTP/1.1 client) and `link_stream` (the httpcore network backend, for
-proxies and HTTP/2) each subclass `BufferedProtocol` and add their own reading on top. This module imports
-neither httpx nor httpcore: link checking without a proxy must not load them.
+`_http11` (the checker's own HTTP/1.1 client) subclasses `BufferedProtocol` and adds its reading on top.
+This module imports neither httpx nor httpcore: link checking without a proxy must not load them.
 """
 
 from __future__ import annotations
