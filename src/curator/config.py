@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -139,8 +140,13 @@ def resolve_paths(
     )
 
 
-def load_config(path: Path | None, *, base: Path | None = None) -> tuple[Config, Path | None]:
-    """Load `path`, or `curator.yaml` in `base` (the working directory) if it exists, or the defaults."""
+def load_config(
+    path: Path | None, *, base: Path | None = None, known_rules: Collection[str] = ()
+) -> tuple[Config, Path | None]:
+    """Load `path`, or `curator.yaml` in `base` (the working directory) if it exists, or the defaults.
+
+    `known_rules` are the rule ids a rule setting or an ignore may name (the caller passes the registry:
+    this module sits below the rules and cannot import them)."""
     if path is None:
         path = (base or Path.cwd()) / CONFIG_FILE
         if not path.exists():
@@ -176,7 +182,7 @@ def load_config(path: Path | None, *, base: Path | None = None) -> tuple[Config,
                 msg = str(err["msg"]).removeprefix("Value error, ")
                 lines.append(f"{shown}:{line}:{col}: {dotted(loc)}: {msg}")
         raise ConfigError("\n".join(lines)) from None
-    unknown = _unknown_rules(config)
+    unknown = _unknown_rules(config, known_rules) if known_rules else []
     if unknown:
         raise ConfigError(
             "\n".join(
@@ -189,15 +195,13 @@ def load_config(path: Path | None, *, base: Path | None = None) -> tuple[Config,
     return config, path
 
 
-def _unknown_rules(config: Config) -> list[tuple[tuple[str | int, ...], str]]:
-    from curator.rules import RULES  # late: the rules import this module's types
-
-    known = f"`curator rules` lists them: {', '.join(sorted(RULES))}"
+def _unknown_rules(config: Config, rules: Collection[str]) -> list[tuple[tuple[str | int, ...], str]]:
+    known = f"`curator rules` lists them: {', '.join(sorted(rules))}"
     out: list[tuple[tuple[str | int, ...], str]] = []
     for name in config.rules:
-        if name not in RULES:
+        if name not in rules:
             out.append((("rules", name), f"unknown rule {name!r} ({known})"))
     for i, ignore in enumerate(config.ignore):
-        if ignore.rule not in RULES and ignore.rule != "*":
+        if ignore.rule not in rules and ignore.rule != "*":
             out.append((("ignore", i, "rule"), f"unknown rule {ignore.rule!r} ({known})"))
     return out

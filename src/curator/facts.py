@@ -5,6 +5,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
+
+NetworkState = Literal["off", "ok", "unreachable"]
 
 
 class LinkState(enum.StrEnum):
@@ -107,9 +110,13 @@ class ReadmeFacts:
     problems: tuple[str, ...] = ()  # marker problems, each "file:line: what is wrong"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Facts:
-    """Everything the probes learned in one run; empty for `--offline`."""
+    """Everything the pipeline learned in one run, built once (`pipeline.gather`); empty for `--offline`.
+
+    `network` says what the network phase did: "off" (offline), "ok", or "unreachable" (no host at all
+    answered, so no link or repository fact is known and nothing was recorded). `notes` are the run's
+    remarks for the report; `record_error` says why the run could not be recorded, if it could not."""
 
     links: dict[str, LinkResult] = field(default_factory=dict)
     link_history: dict[str, LinkHistory] = field(default_factory=dict)
@@ -118,3 +125,6 @@ class Facts:
     incomplete: list[str] = field(default_factory=list)  # why metadata is incomplete, if it is
     readme: ReadmeFacts | None = None  # None: no README to compare (none found, or not asked for)
     now: datetime | None = None
+    network: NetworkState = "off"
+    notes: tuple[str, ...] = ()
+    record_error: str | None = None

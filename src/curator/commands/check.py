@@ -8,15 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from curator.catalog.load import Catalog, load_catalog
-from curator.catalog.occurrences import catalog_urls
-from curator.commands.render import readme_facts
-from curator.config import load_config, resolve_paths
+from curator.catalog.load import load_catalog
 from curator.errors import CatalogError, CuratorError
-from curator.facts import Facts
 from curator.findings import Finding, Severity
+from curator.pipeline import build_report, gather, judge, load_project
 from curator.report import Report, render_report
-from curator.rules import RuleContext, run_rules
 
 
 @dataclass(frozen=True)
@@ -34,8 +30,8 @@ class CheckOptions:
 
 
 def run_check(opts: CheckOptions, *, now: datetime | None = None) -> int:
-    config, config_path = load_config(opts.config)
-    paths = resolve_paths(config, config_path, catalog=opts.catalog, readme=opts.readme, state=opts.state)
+    """0: no error finding; 1: error findings; 2: the run could not complete (after reporting what it found)."""
+    config, paths = load_project(opts.config, catalog=opts.catalog, readme=opts.readme, state=opts.state)
     try:
         catalog = load_catalog(paths.catalog)
     except CatalogError as exc:
@@ -49,47 +45,26 @@ def run_check(opts: CheckOptions, *, now: datetime | None = None) -> int:
         _emit(opts, Report(findings=findings, entries=0, links=0))
         print(f"curator: {exc}", file=sys.stderr)
         return exc.exit_code
-    now = now or datetime.now(UTC)
-    facts = Facts(now=now)
-    notes: list[str] = []
-    if not opts.offline:
-        from curator.network import gather_facts
-
-        facts, notes = gather_facts(catalog, config, opts, state_path=paths.state, now=now)
-    facts.readme = readme_facts(catalog, config, paths.readme, paths.state, required=opts.readme is not None)
-    ctx = RuleContext(catalog=catalog, config=config, facts=facts, offline=opts.offline)
-    findings = run_rules(ctx)
-    report = _report(catalog, findings, facts, checked=not opts.offline, notes=notes)
-    _emit(opts, report)
-    return 1 if report.errors else 0
-
-
-def _report(catalog: Catalog, findings: list[Finding], facts: Facts, *, checked: bool, notes: list[str]) -> Report:
-    from curator.report import LinkRow
-
-    urls = catalog_urls(catalog)
-    rows = [
-        LinkRow(
-            url=url,
-            state=str(result.state),
-            status=result.status,
-            final_url=result.final_url,
-            title=result.title,
-            attempts=result.attempts,
-            elapsed_ms=result.elapsed_ms,
-            entries=tuple(sorted(urls.get(url, ()))),
-            from_cache=result.from_cache,
-        )
-        for url, result in sorted(facts.links.items())
-    ]
-    return Report(
-        findings=findings,
-        entries=catalog.entry_count,
-        links=len(urls),
-        link_rows=rows,
-        checked_links=checked,
-        notes=notes,
+    facts = gather(
+        catalog,
+        config,
+        state_path=paths.state,
+        now=now or datetime.now(UTC),
+        offline=opts.offline,
+        use_cache=not opts.no_cache,
+        allow_private_hosts=opts.allow_private_hosts,
+        changed_since=opts.changed_since,
+        readme_path=paths.readme,
+        readme_required=opts.readme is not None,
     )
+    report = build_report(catalog, judge(catalog, config, facts), facts)
+    _emit(opts, report)
+    # A run that could not complete says so after its report, and fails whatever it found.
+    if facts.network == "unreachable":
+        raise CuratorError(facts.notes[0])
+    if facts.record_error is not None:
+        raise CuratorError(f"the report is complete, but this run was not recorded: {facts.record_error}")
+    return 1 if report.errors else 0
 
 
 def _emit(opts: CheckOptions, report: Report) -> None:
