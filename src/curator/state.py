@@ -245,11 +245,12 @@ class StateDB:
     # lifecycle
 
     @classmethod
-    def open(cls, path: Path | str = DEFAULT_STATE_PATH, *, timeout: float = DEFAULT_TIMEOUT) -> StateDB:
+    def open(cls, path: Path | str = DEFAULT_STATE_PATH, *, timeout: float | None = None) -> StateDB:
         """Open (creating it and its directory if needed) and migrate the state database at `path`.
 
         Raises CuratorError naming the path when the file is not a SQLite database, is corrupt, belongs to
         something else, was written by a newer curator, or cannot be created."""
+        timeout = DEFAULT_TIMEOUT if timeout is None else timeout  # read now: tests shorten the wait
         path = Path(path)
         if path.is_dir():
             raise CuratorError(f"{path}: is a directory, not a state database")

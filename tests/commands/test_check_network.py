@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from curator.commands.check import CheckOptions, run_check
+from curator.errors import CuratorError
 from curator.main import main
 from tests.support.catalogs import tools_file, write_catalog
 from tests.support.fake_github import GOOD_TOKEN, FakeGithub
@@ -117,19 +118,49 @@ def test_recent_ok_links_come_from_the_cache(project: Path, farm: LinkFarm) -> N
     assert any(h.path == "/ok/page" for h in farm.hits[before:][len(new_paths) :])
 
 
-def test_no_network_exits_2_and_records_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "markdown"])
+def test_no_network_reports_the_offline_findings_then_exits_2_recording_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], fmt: str
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    # Nothing listens on port 9 of these addresses: every connection is refused, on two hosts.
+    # Nothing listens on port 9 of these addresses: every connection is refused, on two hosts. Two entries
+    # share a URL and one has a scheme typo, so the offline rules have findings to show.
     entries = "".join(f"  - id: e{i}\n    name: Site {i}\n    url: http://127.0.0.{i + 10}:9/page\n" for i in range(3))
+    entries += "  - id: twin\n    name: Twin\n    url: http://127.0.0.10:9/page\n"
+    entries += "  - id: typo\n    name: Typo\n    url: hhttp://127.0.0.11:9/other\n"
     write_catalog(tmp_path, {"tools": tools_file(entries)})
-    code = main(["check", "--allow-private-hosts", "--state", "state.db"])
-    err = capsys.readouterr().err
+    code = main(["check", "--allow-private-hosts", "--state", "state.db", "--format", fmt])
+    out, err = capsys.readouterr()
     assert code == 2
     assert "no host could be reached" in err
+    assert "duplicate-url" in out and "malformed-url" in out  # the offline findings are all there
+    if fmt == "json":
+        doc = json.loads(out)
+        assert {f["rule"] for f in doc["findings"]} >= {"duplicate-url", "malformed-url"}
+        assert not doc.get("links")  # no link fact is reported from a run that reached nothing
     with sqlite3.connect(tmp_path / "state.db") as db:
         assert db.execute("select count(*) from link_results").fetchone() == (0,)
+        assert db.execute("select count(*) from runs where finished_at is not null").fetchone() == (0,)
+
+
+def test_a_run_that_cannot_be_recorded_still_writes_its_report(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    state = project / "state.db"
+    check(project, T0, state=state)  # a first run creates the database
+    # A second curator holding the write lock longer than curator waits for it: recording fails.
+    holder = sqlite3.connect(state, timeout=0)
+    holder.execute("begin exclusive")
+    try:
+        out = project / "report.json"
+        opts = CheckOptions(format="json", output=out, allow_private_hosts=True, state=state)
+        monkeypatch.setattr("curator.state.DEFAULT_TIMEOUT", 0.2)  # the wait for the lock, not the code under test
+        with pytest.raises(CuratorError, match="not recorded"):
+            run_check(opts, now=T0 + timedelta(days=1))
+        doc = json.loads(out.read_text())
+        assert ("dead-link", "tools/gone") in by_rule(doc)
+        assert any("not recorded" in note for note in doc["notes"])
+    finally:
+        holder.rollback()
+        holder.close()
 
 
 def test_private_hosts_are_refused_without_permission(project: Path) -> None:
