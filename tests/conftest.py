@@ -11,7 +11,8 @@ import pytest
 from tests.support.linkfarm import LinkFarm, link_farm
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO.parent / "shared" / "seed" / "LLM-PowerHouse-README.md"
+# The list as it was first imported (mojibake included): the importer and the seed-catalog tests read it.
+SEED = REPO / "tests" / "data" / "LLM-PowerHouse-README.md"
 
 
 @pytest.fixture(autouse=True)

@@ -55,7 +55,6 @@ def test_the_fixture_has_every_seed_row(catalog: Catalog) -> None:
     }
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the seed list is not beside the repository")
 def test_the_fixture_mirrors_the_seed(catalog: Catalog) -> None:
     link = re.compile(r"\[[^\]]*\]\((\S+?)\)")
     rows = []
