@@ -155,6 +155,7 @@ class FakeGithub:
         self.host = host
         self.tokens = {GOOD_TOKEN} if tokens is None else tokens
         self.latency = latency
+        self.arrived: list[str] = []  # request paths as they arrive, answered or not
         self._clock = clock
         self.graphql_budget = Budget(graphql_limit, clock)
         self.core_budget = Budget(core_limit, clock)  # REST without a token
@@ -455,6 +456,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw) if raw else None
         except ValueError:
             body = None
+        self.api.arrived.append(self.path)  # before the latency: tests see a request that is still waiting
         if self.api.latency:
             time.sleep(self.api.latency)
         headers = {k.lower(): v for k, v in self.headers.items()}
