@@ -159,7 +159,7 @@ COMMON_EXIT_LINES = [
 OWN_EXIT_LINES = {
     None: ["  0    done: no finding has error severity (check)", "  1    check: error findings;"],
     "check": ["  0    no finding has error severity", "  1    some finding has error severity"],
-    "render": ["  0    the README was written, or (--check) is up to date", "  1    --check: the README is out of date"],
+    "render": ["  0    the README was written, or (--check) is up to date", "  1    --check: the README is out"],
     "import": ["  0    imported"],
     "schema": ["  0    done"],
     "rules": ["  0    done"],
