@@ -235,3 +235,20 @@ def test_json_stays_valid_and_escapes_c1_and_bidi_controls() -> None:
     assert doc["links"][0]["title"] == NASTY
     assert doc["links"][0]["detail"] == NASTY
     assert doc["notes"] == [NASTY]
+
+
+def test_text_style_reads_the_width_of_a_real_terminal() -> None:
+    import fcntl
+    import os
+    import struct
+    import termios
+
+    leader, follower = os.openpty()
+    try:
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 66, 0, 0))
+        with open(follower, "w", closefd=False) as tty:
+            assert text_style(tty, {}) == TextStyle(color=True, width=66)
+            assert text_style(tty, {"COLUMNS": "90", "NO_COLOR": "yes"}) == TextStyle(color=False, width=90)
+    finally:
+        os.close(leader)
+        os.close(follower)
