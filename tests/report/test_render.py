@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
+import os
 import re
+import struct
+import termios
 
 import pytest
 
@@ -238,11 +242,6 @@ def test_json_stays_valid_and_escapes_c1_and_bidi_controls() -> None:
 
 
 def test_text_style_reads_the_width_of_a_real_terminal() -> None:
-    import fcntl
-    import os
-    import struct
-    import termios
-
     leader, follower = os.openpty()
     try:
         fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 66, 0, 0))
