@@ -3,6 +3,7 @@ README's test command."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -226,3 +227,68 @@ def test_readme_gives_the_same_test_command() -> None:
     # Every command line that creates the venv and runs pytest, in a code block or an inline code span.
     commands = {c.strip() for c in re.findall(r"python3 -m venv [^\n`]*-m pytest[^\n`]*", readme)}
     assert commands == {TEST_COMMAND}, f"README.md's test command differs from .ci/run's: {sorted(commands)}"
+
+
+# What curator's exit codes must do to a workflow: 0 and 1 (findings) pass, everything else fails the job;
+# 3 (a bug) and 130/143 included, and a crash that exits 1 is what main() must prevent.
+EXIT_CODES = [(0, True), (1, True), (2, False), (3, False), (130, False), (143, False)]
+
+
+def _step(workflow: str, name: str) -> dict[str, Any]:
+    steps = _steps(_load(REPO / ".github" / "workflows" / workflow))
+    matches = [step for step in steps if step.get("name") == name]
+    assert len(matches) == 1, f"{workflow}: no single step named {name!r}"
+    return matches[0]
+
+
+def _fake_curator(path: Path, code: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"#!/bin/sh\necho 'fake curator' \"$@\"\nexit {code}\n", encoding="utf-8")
+    path.chmod(0o755)
+
+
+def _run_step(script: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    bash = shutil.which("bash")
+    assert bash is not None
+    # The shell GitHub runs `run:` scripts with.
+    command = [bash, "--noprofile", "--norc", "-eo", "pipefail", "-c", script]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=30)
+
+
+@pytest.mark.parametrize(("code", "passes"), EXIT_CODES)
+def test_ci_list_check_fails_on_exit_2_and_above(tmp_path: Path, code: int, passes: bool) -> None:
+    step = _step("ci.yml", "Check the list (offline rules)")
+    _fake_curator(tmp_path / ".venv" / "bin" / "curator", code)
+    done = _run_step(str(step["run"]), tmp_path)
+    assert "fake curator check --offline --format github" in done.stdout
+    assert (done.returncode == 0) is passes, done.stdout + done.stderr
+
+
+_NOT_STATUS = re.compile(r"steps\.check\.outputs\.status != '(\d+)'")
+
+
+@pytest.mark.parametrize(("code", "passes"), EXIT_CODES)
+def test_bot_workflow_fails_on_exit_2_and_above(tmp_path: Path, code: int, passes: bool) -> None:
+    bin_dir = tmp_path / "bin"
+    _fake_curator(bin_dir / "curator", code)
+    output = tmp_path / "github_output"
+    output.touch()
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GITHUB_OUTPUT": str(output)}
+    # The Check step itself never fails: the summary and the state database must be saved first.
+    check = _step("curator.yml", "Check")
+    done = _run_step(str(check["run"]), tmp_path, env)
+    assert done.returncode == 0, done.stderr
+    assert output.read_text(encoding="utf-8").splitlines() == [f"status={code}"]
+    # The last step runs unless the status is one that passes, and when it runs it fails the job.
+    fail = _step("curator.yml", "Fail on a curator error")
+    condition = str(fail["if"])
+    clauses = [clause.strip() for clause in condition.split("&&")]
+    allowed = {m[1] for m in map(_NOT_STATUS.fullmatch, clauses) if m}
+    assert len(allowed) == len(clauses), f"the condition is more than status comparisons: {condition!r}"
+    assert allowed == {"0", "1"}
+    runs = str(code) not in allowed
+    assert runs is not passes
+    if runs:
+        failed = _run_step(str(fail["run"]), tmp_path, {**env, "STATUS": str(code)})
+        assert failed.returncode != 0
+        assert f"exit {code}" in failed.stdout

@@ -41,6 +41,7 @@ class Finding:
     line: int | None = None
     url: str | None = None
     fix: Fix | None = None
+    column: int | None = None  # 1-based, when the rule knows it (after `fix` so positional use still works)
 
     def sort_key(self) -> tuple[str, int, str, str, str]:
         return (self.file or "", self.line or 0, self.rule, self.entry or "", self.url or "")

@@ -1,19 +1,55 @@
-"""The command line: parse arguments, call one function per command, map errors to exit codes."""
+"""The command line: parse arguments, call one function per command, map errors to exit codes.
+
+Exit codes: 0 done (no error finding), 1 findings or differences, 2 a failure the user can act on
+(`CuratorError`: usage, configuration, catalog, network), 3 a bug (any other exception), 130/143
+interrupted. A bug prints one line naming a file that holds the traceback (`--debug`: the traceback itself).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
+import tempfile
 import threading
+import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from curator import __version__
+from curator import PROJECT_URL, __version__
 from curator.errors import CuratorError
+from curator.report.textsafe import escape_controls
 
 FORMATS = ("text", "json", "github", "markdown")
+
+EXIT_INTERNAL = 3
+
+_EXIT_TAIL = """\
+  2    usage, configuration, catalog or network failure (a message says what)
+  3    internal error: a bug (please report it; the message names the traceback's file)
+  130  interrupted (Ctrl-C)
+  143  terminated (SIGTERM)"""
+
+_LAYOUT = "\t\n"  # the control characters an error message may keep: it may span lines
+
+DEBUG_HELP = "on an internal error, print the traceback instead of writing it to a temporary file"
+
+
+_DEBUG_NOTE = """\
+--debug (accepted before or after the command name) prints the traceback of an internal error
+instead of writing it to a temporary file."""
+
+
+def _exit_codes(zero: str, one: str | None = None) -> str:
+    """The epilog of a --help: the exit codes, the command's own meaning of 0 and 1 first."""
+    lines = ["exit codes:", f"  0    {zero}"]
+    if one is not None:
+        lines.append(f"  1    {one}")
+    lines += [_EXIT_TAIL, "", _DEBUG_NOTE]
+    return "\n".join(lines)
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -22,22 +58,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="configuration file (default: ./curator.yaml if present)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="curator",
-        description="Keep a curated resource list healthy: a validated YAML catalog, README tables "
-        "rendered from it, and checks of every link and repository.",
-    )
-    parser.add_argument("--version", action="version", version=f"curator {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    check = sub.add_parser(
-        "check",
-        help="validate the catalog and check every link",
-        description="Load and validate the catalog, run every rule and report the findings. "
-        "Exit 0 when no finding has error severity, 1 when some do, 2 when the catalog or configuration "
-        "cannot be loaded.",
-    )
+def _check_arguments(check: argparse.ArgumentParser) -> None:
     _add_common(check)
     check.add_argument("--offline", action="store_true", help="run only the rules that need no network")
     check.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
@@ -48,70 +69,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-private-hosts", action="store_true", help="allow links to loopback and private addresses"
     )
     check.add_argument("--state", type=Path, help="state database (default: .curator/state.db)")
-
-    render = sub.add_parser(
-        "render",
-        help="regenerate the README tables from the catalog",
-        description="Rewrite what is between the curator markers in the README from the catalog. "
-        "With --check, change nothing: exit 1 and print a diff when the README is out of date.",
-    )
-    _add_common(render)
-    render.add_argument("--check", action="store_true", help="exit 1 with a diff if the README is out of date")
-    render.add_argument("--state", type=Path, help="state database for metric columns (default: .curator/state.db)")
-
-    imp = sub.add_parser(
-        "import",
-        help="turn the resource tables of a markdown file into catalog files",
-        description="Read every resource table of a markdown file, write one catalog file per table and "
-        "put curator markers around each table in the markdown file.",
-    )
-    imp.add_argument("markdown", type=Path, help="the markdown file to import (it gets markers added)")
-    imp.add_argument("--catalog", type=Path, default=Path("catalog"), help="where to write the catalog files")
-    imp.add_argument("--force", action="store_true", help="overwrite existing catalog files")
-    imp.add_argument("--dry-run", action="store_true", help="report what would be imported, write nothing")
-
-    sub.add_parser("schema", help="print the catalog's JSON Schema", description="Print the catalog JSON Schema.")
-
-    rules = sub.add_parser("rules", help="list the rules and what they check", description="List every rule.")
-    rules.add_argument("rule", nargs="?", help="show one rule's full documentation")
-    rules.add_argument("--markdown", action="store_true", help="print the reference of every rule as markdown")
-
-    config = sub.add_parser("config", help="show the effective configuration", description="Show the configuration.")
-    config.add_argument("--config", type=Path, help="configuration file (default: ./curator.yaml if present)")
-    config.add_argument("--show", action="store_true", help="print every setting with its value (the default)")
-    return parser
-
-
-class Terminated(BaseException):
-    """SIGTERM, raised where the program is so that `with` blocks (the state database's run) unwind."""
-
-
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise Terminated
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    try:
-        return _dispatch(args)
-    except CuratorError as exc:
-        print(f"curator: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("curator: interrupted; this run was not recorded", file=sys.stderr)
-        return 130
-    except Terminated:
-        print("curator: terminated; this run was not recorded", file=sys.stderr)
-        return 143
-    except BrokenPipeError:
-        return 1
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -133,6 +90,12 @@ def _check(args: argparse.Namespace) -> int:
     )
 
 
+def _render_arguments(render: argparse.ArgumentParser) -> None:
+    _add_common(render)
+    render.add_argument("--check", action="store_true", help="exit 1 with a diff if the README is out of date")
+    render.add_argument("--state", type=Path, help="state database for metric columns (default: .curator/state.db)")
+
+
 def _render(args: argparse.Namespace) -> int:
     from curator.commands.render import run_render
 
@@ -141,10 +104,21 @@ def _render(args: argparse.Namespace) -> int:
     )
 
 
+def _import_arguments(imp: argparse.ArgumentParser) -> None:
+    imp.add_argument("markdown", type=Path, help="the markdown file to import (it gets markers added)")
+    imp.add_argument("--catalog", type=Path, default=Path("catalog"), help="where to write the catalog files")
+    imp.add_argument("--force", action="store_true", help="overwrite existing catalog files")
+    imp.add_argument("--dry-run", action="store_true", help="report what would be imported, write nothing")
+
+
 def _import(args: argparse.Namespace) -> int:
     from curator.commands.import_ import run_import
 
     return run_import(markdown=args.markdown, catalog=args.catalog, force=args.force, dry_run=args.dry_run)
+
+
+def _no_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -153,10 +127,20 @@ def _schema(args: argparse.Namespace) -> int:
     return run_schema()
 
 
+def _rules_arguments(rules: argparse.ArgumentParser) -> None:
+    rules.add_argument("rule", nargs="?", help="show one rule's full documentation")
+    rules.add_argument("--markdown", action="store_true", help="print the reference of every rule as markdown")
+
+
 def _rules(args: argparse.Namespace) -> int:
     from curator.commands.rules import run_rules_command
 
     return run_rules_command(args.rule, markdown=args.markdown)
+
+
+def _config_arguments(config: argparse.ArgumentParser) -> None:
+    config.add_argument("--config", type=Path, help="configuration file (default: ./curator.yaml if present)")
+    config.add_argument("--show", action="store_true", help="print every setting with its value (the default)")
 
 
 def _config(args: argparse.Namespace) -> int:
@@ -165,16 +149,173 @@ def _config(args: argparse.Namespace) -> int:
     return run_config(args.config)
 
 
-# Commands import their modules on use so that `curator --help` stays fast.
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "check": _check,
-    "render": _render,
-    "import": _import,
-    "schema": _schema,
-    "rules": _rules,
-    "config": _config,
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: its help, its arguments and the function that runs it (returning the exit code)."""
+
+    help: str
+    description: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+    exit_zero: str = "done"
+    exit_one: str | None = None
+
+
+# The command line is built from this table and dispatches through it; a command is one entry. The run
+# functions import their modules on use so that `curator --help` stays fast.
+COMMANDS: dict[str, Command] = {
+    "check": Command(
+        help="validate the catalog and check every link",
+        description="Load and validate the catalog, run every rule and report the findings.",
+        arguments=_check_arguments,
+        run=_check,
+        exit_zero="no finding has error severity",
+        exit_one="some finding has error severity (the report lists them)",
+    ),
+    "render": Command(
+        help="regenerate the README tables from the catalog",
+        description="Rewrite what is between the curator markers in the README from the catalog. "
+        "With --check, change nothing: exit 1 and print a diff when the README is out of date.",
+        arguments=_render_arguments,
+        run=_render,
+        exit_zero="the README was written, or (--check) is up to date",
+        exit_one="--check: the README is out of date (the diff is printed)",
+    ),
+    "import": Command(
+        help="turn the resource tables of a markdown file into catalog files",
+        description="Read every resource table of a markdown file, write one catalog file per table and "
+        "put curator markers around each table in the markdown file.",
+        arguments=_import_arguments,
+        run=_import,
+        exit_zero="imported (or, with --dry-run, reported)",
+    ),
+    "schema": Command(
+        help="print the catalog's JSON Schema",
+        description="Print the catalog JSON Schema.",
+        arguments=_no_arguments,
+        run=_schema,
+    ),
+    "rules": Command(
+        help="list the rules and what they check",
+        description="List every rule.",
+        arguments=_rules_arguments,
+        run=_rules,
+    ),
+    "config": Command(
+        help="show the effective configuration",
+        description="Show the configuration.",
+        arguments=_config_arguments,
+        run=_config,
+    ),
 }
 
 
-def _dispatch(args: argparse.Namespace) -> int:
-    return COMMANDS[args.command](args)
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="curator",
+        description="Keep a curated resource list healthy: a validated YAML catalog, README tables "
+        "rendered from it, and checks of every link and repository.",
+        epilog=_exit_codes(
+            "done: no finding has error severity (check), the README is current (render --check)",
+            "check: error findings; render --check: the README differs; any: standard output closed early",
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"curator {__version__}")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, command in COMMANDS.items():
+        sub_parser = sub.add_parser(
+            name,
+            help=command.help,
+            description=command.description,
+            epilog=_exit_codes(command.exit_zero, command.exit_one),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        command.arguments(sub_parser)
+    return parser
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse the command line; `--debug` is global but accepted after the command name too.
+
+    After the command name argparse hands the rest to the command's parser, which does not know the global
+    option: it comes back unrecognised and is taken here. Anything else unrecognised is a usage error
+    (exit 2), as with `parse_args`."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if "--debug" in extra:
+        args.debug = True
+        extra = [arg for arg in extra if arg != "--debug"]
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is so that `with` blocks (the state database's run) unwind."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return COMMANDS[args.command].run(args)
+    except CuratorError as exc:
+        # Messages quote outside text (paths, URLs, server replies): no control character reaches the
+        # terminal. A message may span lines (one problem a line), so newlines stay.
+        print(f"curator: {escape_controls(str(exc), keep=_LAYOUT)}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("curator: interrupted; this run was not recorded", file=sys.stderr)
+        return 130
+    except Terminated:
+        print("curator: terminated; this run was not recorded", file=sys.stderr)
+        return 143
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # anything else is a bug: say so, keep the traceback, and exit 3, not 1
+        return internal_error(exc, argv=sys.argv if argv is None else ["curator", *argv], debug=args.debug)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def internal_error(exc: BaseException, *, argv: Sequence[str], debug: bool) -> int:
+    """Report a bug: one line on stderr naming a file with the full traceback (with `debug`, the traceback
+    on stderr instead). Exit 3, so that a workflow tells a crash from findings (exit 1)."""
+    summary = escape_controls(f"{type(exc).__name__}: {exc}", keep="")
+    trace = "".join(traceback.format_exception(exc))
+    where = f"please report it at {PROJECT_URL}/issues"
+    if debug:
+        sys.stderr.write(trace)
+        print(f"curator: internal error: {summary} — {where} (traceback above)", file=sys.stderr)
+        return EXIT_INTERNAL
+    try:
+        path = _write_crash_file(trace, argv)
+    except OSError:  # no writable temp dir: the traceback goes to stderr rather than nowhere
+        sys.stderr.write(trace)
+        print(f"curator: internal error: {summary} — {where} (traceback above)", file=sys.stderr)
+        return EXIT_INTERNAL
+    print(
+        f"curator: internal error: {summary} — {where} (traceback in {escape_controls(path, keep='')})",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+def _write_crash_file(trace: str, argv: Sequence[str]) -> str:
+    fd, path = tempfile.mkstemp(prefix="curator-crash-", suffix=".txt")
+    with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as out:
+        # What a bug report needs besides the traceback. The arguments are paths and flags, no secrets
+        # (the GitHub token comes from the environment, which is not written).
+        out.write(f"curator {__version__}, Python {sys.version.split()[0]} on {sys.platform}\n")
+        out.write(f"command line: {' '.join(argv)}\n\n")
+        out.write(trace)
+    return path

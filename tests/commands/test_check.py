@@ -53,6 +53,7 @@ def test_json_contract(project: Path, capsys: pytest.CaptureFixture[str]) -> Non
         "entry": "tools/alpha",
         "file": "catalog/tools.yaml",
         "line": 11,
+        "column": None,
         "url": "hhttps://example.org/alpha",
         "message": malformed["message"],
         "fix": {"field": "url", "old": "hhttps://example.org/alpha", "new": "https://example.org/alpha"},
@@ -61,13 +62,13 @@ def test_json_contract(project: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert dupes == ["tools/beta", "tools/gamma"]
 
 
-def test_text_format_groups_by_file_without_colour_when_piped(
+def test_text_format_puts_path_line_first_without_colour_when_piped(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main(["check", "--offline"])
     out = capsys.readouterr().out
     assert code == 1
-    assert out.splitlines()[0] == "catalog/tools.yaml"
+    assert out.splitlines()[0].startswith("catalog/tools.yaml:11: error malformed-url tools/alpha: ")
     assert "\x1b[" not in out
     assert out.rstrip().endswith("1 error, 2 warnings, 0 infos in 3 entries (3 links)")
 

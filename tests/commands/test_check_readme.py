@@ -44,6 +44,7 @@ def test_catalog_edited_without_render(project: Path, capsys: pytest.CaptureFixt
             "entry": None,
             "file": "README.md",
             "line": 3,
+            "column": None,
             "url": None,
             "fix": None,
             "message": "the 'tools' table differs from catalog/tools.yaml; run `curator render` to regenerate it",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 
 from curator.facts import LinkResult, LinkState
-from curator.report.progress import LinkProgress, progress_enabled, summary_line
+from curator.report.progress import LinkProgress, RepoProgress, progress_enabled, summary_line
 
 
 class Tty(io.StringIO):
@@ -63,3 +64,44 @@ def test_summary_line() -> None:
     )
     assert summary_line([]) == "checked 0 links"
     assert summary_line([result(LinkState.ERROR)]) == "checked 1 link: 1 failing"
+
+
+def test_disabled_repo_progress_counts_and_prints_nothing() -> None:
+    out = Tty()
+    console = Console(file=out, force_terminal=True, width=120, color_system=None)
+    with RepoProgress(250, enabled=False, console=console) as progress:
+        progress.advance(100)
+        progress.advance(100)
+        progress.advance(50)
+    assert progress.done == 250
+    assert progress.elapsed >= 0
+    assert out.getvalue() == ""
+
+
+def test_repo_progress_is_enabled_like_the_link_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    assert not RepoProgress(3).enabled  # the real stderr, in CI
+    monkeypatch.setenv("CI", "")
+    assert RepoProgress(3).enabled == progress_enabled()
+
+
+def test_the_repo_bar_counts_repositories() -> None:
+    out = Tty()
+    console = Console(file=out, force_terminal=True, width=120, color_system=None)
+    with RepoProgress(250, enabled=True, console=console) as progress:
+        progress.advance(100)
+        progress.advance(60)
+        progress._progress.refresh()  # type: ignore[union-attr]
+        shown = out.getvalue()
+    assert "GitHub metadata" in shown
+    assert "160/250" in shown
+    assert "repositories" in shown
+
+
+def test_repo_progress_never_runs_past_the_total_or_backwards() -> None:
+    with RepoProgress(5, enabled=False) as progress:
+        progress.advance(3)
+        progress.advance(4)
+        assert progress.done == 5
+        progress.advance(-2)
+    assert progress.done == 5

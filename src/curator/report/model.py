@@ -21,6 +21,8 @@ class LinkRow:
     elapsed_ms: float
     entries: tuple[str, ...]
     from_cache: bool = False
+    kind: str | None = None  # the failure's kind (`LinkResult.kind`), None for a link that is fine
+    detail: str | None = None  # what went wrong, in words (`LinkResult.detail`)
 
 
 @dataclass(frozen=True)

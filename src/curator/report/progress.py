@@ -7,6 +7,11 @@
 The bar goes to stderr (stdout is for reports) and only when stderr is a terminal and the `CI` environment
 variable is unset or empty. It shows done/total, links per second, elapsed time and how many links failed
 so far. `NO_COLOR` is honoured by rich.
+
+`RepoProgress` is the same for the GitHub metadata step, counted in repositories:
+
+    with RepoProgress(len(repos)) as progress:
+        ...  # progress.advance(len(batch)) after each batch
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     ProgressColumn,
+    SpinnerColumn,
     Task,
     TaskID,
     TextColumn,
@@ -71,7 +77,37 @@ class _RateColumn(ProgressColumn):
         return Text(f"{rate:,.0f} links/s", style="progress.data.speed")
 
 
-class LinkProgress:
+class _Bar:
+    """A rich progress bar on stderr that does nothing at all when disabled (not a terminal, or CI); a
+    context manager that measures the time it was open."""
+
+    def __init__(self, enabled: bool | None, console: Console | None, *columns: ProgressColumn | str) -> None:
+        self.enabled = progress_enabled() if enabled is None else enabled
+        self._started = time.monotonic()
+        self._finished: float | None = None
+        self._progress: Progress | None = None
+        if self.enabled:
+            self._progress = Progress(*columns, console=console or Console(stderr=True), transient=True)
+
+    @property
+    def elapsed(self) -> float:
+        end = self._finished if self._finished is not None else time.monotonic()
+        return end - self._started
+
+    def _start(self) -> None:
+        self._started = time.monotonic()
+        if self._progress is not None:
+            self._progress.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._finished = time.monotonic()
+        if self._progress is not None:
+            self._progress.stop()
+
+
+class LinkProgress(_Bar):
     """The `progress` callback of `check_links`: call it with each LinkResult. A context manager; does
     nothing at all when disabled (not a terminal, or CI)."""
 
@@ -83,44 +119,26 @@ class LinkProgress:
         console: Console | None = None,
         description: str = "Checking links",
     ) -> None:
+        super().__init__(
+            enabled,
+            console,
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            _RateColumn(),
+            TextColumn("{task.fields[failures]} failing", style="red"),
+            TimeElapsedColumn(),
+        )
         self.total = total
         self.done = 0
         self.failures = 0
-        self.enabled = progress_enabled() if enabled is None else enabled
-        self._started = time.monotonic()
-        self._finished: float | None = None
-        self._progress: Progress | None = None
         self._task: TaskID | None = None
-        if self.enabled:
-            self._progress = Progress(
-                TextColumn("[progress.description]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                _RateColumn(),
-                TextColumn("{task.fields[failures]} failing", style="red"),
-                TimeElapsedColumn(),
-                console=console or Console(stderr=True),
-                transient=True,
-            )
+        if self._progress is not None:
             self._task = self._progress.add_task(description, total=total, failures=0)
 
-    @property
-    def elapsed(self) -> float:
-        end = self._finished if self._finished is not None else time.monotonic()
-        return end - self._started
-
     def __enter__(self) -> LinkProgress:
-        self._started = time.monotonic()
-        if self._progress is not None:
-            self._progress.start()
+        self._start()
         return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._finished = time.monotonic()
-        if self._progress is not None:
-            self._progress.stop()
 
     def __call__(self, result: LinkResult) -> None:
         self.done += 1
@@ -128,6 +146,48 @@ class LinkProgress:
             self.failures += 1
         if self._progress is not None and self._task is not None:
             self._progress.update(self._task, advance=1, failures=self.failures)
+
+
+class RepoProgress(_Bar):
+    """Progress of the GitHub metadata step, counted in repositories: call `advance(n)` as each batch (a
+    GraphQL query of up to 100, or one REST request) is read. A spinner while a batch is in flight (which
+    can take a while: rate-limit waits), then a bar. Shown under the same rules as LinkProgress."""
+
+    def __init__(
+        self,
+        total: int,
+        *,
+        enabled: bool | None = None,
+        console: Console | None = None,
+        description: str = "GitHub metadata",
+    ) -> None:
+        super().__init__(
+            enabled,
+            console,
+            SpinnerColumn(),
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("repositories"),
+            TimeElapsedColumn(),
+        )
+        self.total = total
+        self.done = 0
+        self._task: TaskID | None = None
+        if self._progress is not None:
+            self._task = self._progress.add_task(description, total=total)
+
+    def __enter__(self) -> RepoProgress:
+        self._start()
+        return self
+
+    def advance(self, n: int = 1) -> None:
+        """`n` more repositories were read (or given up on: the count is of repositories done with)."""
+        # A display, not an account: never backwards and never past the total, whatever the caller counts.
+        n = max(0, min(n, self.total - self.done))
+        self.done += n
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, advance=n)
 
 
 def summary_line(results: Iterable[LinkResult], *, elapsed: float | None = None) -> str:
