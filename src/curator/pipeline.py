@@ -221,6 +221,8 @@ def _link_rows(results: Iterable[LinkResult], urls: dict[str, set[str]]) -> list
             elapsed_ms=result.elapsed_ms,
             entries=tuple(sorted(urls.get(result.url, ()))),
             from_cache=result.from_cache,
+            kind=str(result.kind) if result.kind is not None else None,
+            detail=result.detail,
         )
         for result in sorted(results, key=lambda r: r.url)
     ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,7 +11,7 @@ from curator.catalog.load import load_catalog
 from curator.errors import CatalogError, CuratorError
 from curator.findings import Finding, Severity
 from curator.pipeline import build_report, gather, judge, load_project
-from curator.report import Report, render_report
+from curator.report import Report, TextStyle, render_report, text_style
 
 
 @dataclass(frozen=True)
@@ -78,6 +77,6 @@ def _emit(opts: CheckOptions, report: Report) -> None:
         if opts.format != "text":
             print(report.summary_line(), file=sys.stderr)
         return
-    color = opts.format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    sys.stdout.write(render_report(opts.format, report, color=color))
+    style = text_style(sys.stdout) if opts.format == "text" else TextStyle()
+    sys.stdout.write(render_report(opts.format, report, color=style.color, width=style.width))
     sys.stdout.flush()
