@@ -19,8 +19,8 @@ from urllib.parse import urlsplit, urlunsplit
 from curator.facts import LinkHistory, LinkResult, LinkState
 from curator.findings import Finding, Fix, Severity
 from curator.rules.base import RuleContext, entry_finding, rule
+from curator.rules.history import is_confirmed_failure
 from curator.rules.urls import LinkOccurrence, link_occurrences
-from curator.state import is_confirmed_failure
 
 PERMANENT_REDIRECTS = frozenset({301, 308})
 

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 from curator.facts import LinkHistory, RepoMeta
 from curator.findings import Finding, Fix, Severity
 from curator.rules.base import RULES, RuleContext, entry_finding, rule
+from curator.rules.history import is_confirmed_failure
 from curator.rules.urls import LinkOccurrence, link_occurrences
-from curator.state import is_confirmed_failure
 from curator.urls import GithubRepo, github_repo
 
 
