@@ -103,7 +103,7 @@ class IncompleteKind(enum.StrEnum):
 
     API_ERROR = "api-error"  # GitHub answered an error for these repositories (the others came back)
     RATE_LIMITED = "rate-limited"  # with a token: the rate limit ran out and its reset was too far away
-    NO_TOKEN_BUDGET = "no-token-budget"  # without a token: the unauthenticated budget did not cover the list
+    NO_TOKEN_BUDGET = "no-token-budget"  # noqa: S105  (no token: the unauthenticated budget fell short)
     BATCH_FAILED = "batch-failed"  # the API failed (unreachable, server errors, a redirect elsewhere)
 
 
