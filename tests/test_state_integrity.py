@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -206,9 +207,12 @@ def test_a_reader_holding_the_file_only_postpones_the_vacuum(tmp_path: Path) -> 
     reader.execute("BEGIN")
     reader.execute("SELECT COUNT(*) FROM link_results").fetchone()  # a snapshot held open
     try:
-        with StateDB.open(path, timeout=0.2, retention=Retention(days=0, runs=1)) as db:
+        with StateDB.open(path, retention=Retention(days=0, runs=1)) as db:
+            started = time.monotonic()
             record(db, day(20), LinkResult(URL, LinkState.OK))  # recorded; the vacuum waits for next time
+            assert time.monotonic() - started < 10  # not the 30 s busy timeout
             assert len(runs(db)) == 1
+            assert db._conn.execute("PRAGMA busy_timeout").fetchone() == (30_000,)  # restored
     finally:
         reader.close()
     with StateDB.open(path, retention=Retention(days=0, runs=1)) as db:

@@ -58,6 +58,7 @@ DEFAULT_TIMEOUT = 30.0  # seconds a writer waits for another process's transacti
 ABANDONED_AFTER = timedelta(hours=1)  # an unfinished run this old belongs to a process that died
 VACUUM_FREE_SHARE = 0.25  # vacuum when free pages are more than this share of the file
 VACUUM_MIN_PAGES = 64  # not worth it below this size (256 KB with 4 KB pages)
+VACUUM_WAIT_MS = 1000  # how long the vacuum waits for another process's lock before giving up
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"  # fixed width: lexical order is chronological order
 _END_OF_TIME = "9999-12-31T23:59:59.999999+00:00"
@@ -240,10 +241,11 @@ class Run:
 class StateDB:
     """The state database at one path. Open with `StateDB.open(path)`; use as a context manager."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, retention: Retention) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, retention: Retention, timeout: float) -> None:
         self._conn = conn
         self.path = path
         self.retention = retention
+        self._timeout = timeout
 
     # lifecycle
 
@@ -285,7 +287,7 @@ class StateDB:
         except BaseException:
             conn.close()
             raise
-        return cls(conn, path, retention or Retention())
+        return cls(conn, path, retention or Retention(), timeout)
 
     def close(self) -> None:
         self._conn.close()
@@ -362,15 +364,20 @@ class StateDB:
 
     def _vacuum_if_worth_it(self) -> None:
         """Give freed pages back to the file system once they are a quarter of the file. Best effort: another
-        process reading at the same moment makes VACUUM fail, and the next run tries again."""
+        process busy with the file at the same moment makes it fail, and a later run tries again."""
         with suppress(sqlite3.Error):
             (free,) = self._conn.execute("PRAGMA freelist_count").fetchone()
             (pages,) = self._conn.execute("PRAGMA page_count").fetchone()
             if pages < VACUUM_MIN_PAGES or free <= pages * VACUUM_FREE_SHARE:
                 return
-            self._conn.execute("VACUUM")
-            # VACUUM writes the new copy into the WAL; checkpointing moves it back and truncates both files.
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # Waiting the full busy timeout for another process's readers is not worth a smaller file.
+            self._conn.execute(f"PRAGMA busy_timeout = {VACUUM_WAIT_MS}")
+            try:
+                self._conn.execute("VACUUM")
+                # VACUUM writes the new copy into the WAL; a checkpoint moves it back and truncates both files.
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                self._conn.execute(f"PRAGMA busy_timeout = {max(int(self._timeout * 1000), 0)}")
 
     def _delete_unfinished(self, run_id: int) -> None:
         with suppress(sqlite3.Error):  # an unfinished row is ignored everywhere and removed later

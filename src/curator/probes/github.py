@@ -586,7 +586,7 @@ class _Run:
         """The body of an answer that must be a JSON object."""
         if reply.body is _NOT_JSON or reply.body is None:
             shown = self._scrubber.excerpt(reply.text, 80)
-            what = "is empty" if not reply.text.strip() else f"is not JSON: {shown!r}"
+            what = "is empty" if not reply.text.strip() else f"is not JSON: '{shown}'"
             self._malformed(reply, f"the body {what}")
         if not isinstance(reply.body, dict):
             self._malformed(reply, f"the body is {_kind(reply.body)}, not an object")
