@@ -128,6 +128,7 @@ RATE = {"cost": 1, "remaining": 4999, "resetAt": "2025-10-01T13:00:00Z"}
         ({"data": {"rateLimit": RATE, "r0": {**GOOD_REPO, "stargazerCount": True}}}, "stargazerCount"),
         ({"data": {"rateLimit": RATE, "r0": {k: v for k, v in GOOD_REPO.items() if k != "isFork"}}}, "isFork"),
         ({"data": {"rateLimit": RATE, "r0": {**GOOD_REPO, "pushedAt": "last tuesday"}}}, "repository a/b (r0)"),
+        ({"data": {"rateLimit": RATE, "r0": {**GOOD_REPO, "pushedAt": f"\x1b[2J{GOOD_TOKEN}"}}}, "\\x1b[2J***"),
         ({"data": {"rateLimit": "plenty", "r0": GOOD_REPO}}, "'rateLimit' is text, not an object"),
         ({"data": {"rateLimit": {**RATE, "remaining": -4}, "r0": GOOD_REPO}}, "rateLimit.remaining"),
         ({"data": {"rateLimit": RATE, "r0": GOOD_REPO}, "errors": "oops"}, "'errors' is not a list of objects"),

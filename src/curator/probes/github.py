@@ -603,9 +603,9 @@ class _Run:
     def _malformed(self, reply: _Reply, what: str) -> NoReturn:
         raise CuratorError(
             f"the GitHub API at {self._requester.base_url} sent a malformed answer to {reply.verb} "
-            f"{self._shown(reply.url)} (HTTP {reply.status}): {what}. Is github.api_url the API of a GitHub "
-            "server?"
-        )
+            f"{self._shown(reply.url)} (HTTP {reply.status}): {self._scrubber.excerpt(what, 300)}. Is "
+            "github.api_url the API of a GitHub server?"
+        ) from None  # called from `except` blocks: the chained error would show the API's raw words
 
     def _shown(self, url: str) -> str:
         return url.removeprefix(self._requester.base_url) or "/"
