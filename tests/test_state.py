@@ -20,7 +20,9 @@ import pytest
 from curator import state as state_module
 from curator.errors import CuratorError
 from curator.facts import Hop, LinkHistory, LinkResult, LinkState, RepoMeta
-from curator.state import StateDB, is_confirmed_failure, schema_version
+from curator.rules.history import is_confirmed_failure
+from curator.state import StateDB, schema_version
+from tests.support.state_db import runs, version
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 URL = "https://example.org/page"
@@ -57,13 +59,13 @@ def history(db: StateDB, now: datetime, url: str = URL) -> LinkHistory:
 def test_open_creates_the_directory_in_wal_mode_with_the_current_schema(tmp_path: Path) -> None:
     path = tmp_path / "deep" / ".curator" / "state.db"
     with StateDB.open(path) as db:
-        assert db.version == schema_version() == len(state_module.MIGRATIONS)
+        assert version(db) == schema_version() == len(state_module.MIGRATIONS)
         assert db._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert db._conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
     assert path.is_file()
     with StateDB.open(path) as db:  # reopening applies nothing twice
-        assert [r[0] for r in db._conn.execute("SELECT version FROM schema_version")] == [1]
+        assert [r[0] for r in db._conn.execute("SELECT version FROM schema_version")] == [1, 2]
 
 
 def test_default_path_is_under_dot_curator() -> None:
@@ -109,7 +111,7 @@ def test_naive_clock_is_a_programming_error(db: StateDB) -> None:
 # ── migrations ───────────────────────────────────────────────────────────────────────────────────────────
 
 
-def _migration_2(conn: sqlite3.Connection) -> None:
+def _migration_next(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE runs ADD COLUMN note TEXT")
     conn.execute("UPDATE runs SET note = 'migrated'")
 
@@ -118,22 +120,26 @@ def test_an_older_database_is_migrated_keeping_its_data(tmp_path: Path, monkeypa
     path = tmp_path / "state.db"
     with StateDB.open(path) as db:
         record(db, day(0), link(LinkState.DEAD))
-    monkeypatch.setattr(state_module, "MIGRATIONS", [*state_module.MIGRATIONS, _migration_2])
+    monkeypatch.setattr(state_module, "MIGRATIONS", [*state_module.MIGRATIONS, _migration_next])
     with StateDB.open(path) as db:
-        assert db.version == 2
+        assert version(db) == 3
         assert db._conn.execute("SELECT note FROM runs").fetchall() == [("migrated",)]
         assert history(db, day(1)).consecutive_failures == 1
         assert [r[0] for r in db._conn.execute("SELECT version FROM schema_version ORDER BY version")] == [
             1,
             2,
+            3,
         ]
 
 
-def test_an_empty_file_is_initialised(tmp_path: Path) -> None:
+def test_an_existing_empty_file_is_an_error_not_a_fresh_history(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     path.touch()
-    with StateDB.open(path) as db:
-        assert db.version == schema_version()
+    with pytest.raises(CuratorError) as info:
+        StateDB.open(path)
+    assert str(info.value) == f"{path}: the state database file is empty; delete it to start a new history"
+    assert info.value.exit_code == 2
+    assert path.read_bytes() == b""  # left alone
 
 
 def test_a_failing_migration_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,7 +155,7 @@ def test_a_failing_migration_changes_nothing(tmp_path: Path, monkeypatch: pytest
         StateDB.open(path)
     monkeypatch.undo()
     with StateDB.open(path) as db:
-        assert db.version == 1
+        assert version(db) == schema_version()
         tables = {r[0] for r in db._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert "half_done" not in tables
 
@@ -159,7 +165,7 @@ def test_a_database_from_a_newer_curator_is_a_clear_error(tmp_path: Path) -> Non
     with StateDB.open(path) as db:
         record(db, day(0), link(LinkState.OK))
         db._conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (7, '2030-01-01')")
-    with pytest.raises(CuratorError, match=r"schema version 7.*newer curator.*up to version 1"):
+    with pytest.raises(CuratorError, match=r"schema version 7.*newer curator.*up to version 2"):
         StateDB.open(path)
 
 
@@ -304,25 +310,16 @@ def test_cache_hits_are_not_new_observations(db: StateDB) -> None:
     hits = db.cached_ok([URL], day(1.5), timedelta(hours=24))
     run = db.begin_run(day(1.5))
     run.record_links(hits.values())
-    assert run.pending == (0, 0)
+    assert (len(run._links), len(run._repos)) == (0, 0)
     run.finish(day(1.5))
     # the cached result's age runs from the real check, not from the run that reused it
     assert db.cached_ok([URL], day(2.01), timedelta(hours=24)) == {}
-    assert db.runs()[-1].links == 0
+    assert runs(db)[-1].links == 0
 
 
 def test_results_from_the_future_are_not_trusted(db: StateDB) -> None:
     record(db, day(0), link(LinkState.OK, at=day(3)))
     assert db.cached_ok([URL], day(1), timedelta(days=30)) == {}
-
-
-def test_latest_links_returns_whatever_was_seen_last(db: StateDB) -> None:
-    record(db, day(0), link(LinkState.OK, at=day(0)))
-    record(db, day(1), link(LinkState.REDIRECT, at=day(1), final_url="https://new.example/"))
-    latest = db.latest_links([URL, "https://x.example/"])
-    assert list(latest) == [URL]
-    assert latest[URL].state is LinkState.REDIRECT and latest[URL].final_url == "https://new.example/"
-    assert db.latest_links([URL], day(0.5))[URL].state is LinkState.OK
 
 
 # ── interrupted runs ─────────────────────────────────────────────────────────────────────────────────────
@@ -337,9 +334,9 @@ def test_only_finished_runs_count(db: StateDB) -> None:
     assert history(db, day(1)) == LinkHistory()
     assert db.cached_ok([URL], day(0.6), timedelta(hours=24))
     assert db.last_repos(["a/b"]) == {}
-    assert [(r.finished_at is None, r.links) for r in db.runs()] == [(False, 1), (True, 0)]
+    assert [(r.finished_at is None, r.links) for r in runs(db)] == [(False, 1), (True, 0)]
     run.abort()
-    assert len(db.runs()) == 1
+    assert len(runs(db)) == 1
     run.abort()  # idempotent
     with pytest.raises(RuntimeError, match="aborted"):
         run.record_links([])
@@ -356,7 +353,7 @@ def test_a_run_used_as_a_context_manager_is_aborted_on_error(db: StateDB) -> Non
         run.record_links([link(LinkState.DEAD)])
         run.finish(day(1))
     assert run.status == "finished"
-    assert [r.links for r in db.runs()] == [1]
+    assert [r.links for r in runs(db)] == [1]
 
 
 def test_a_failure_while_writing_a_run_rolls_all_of_it_back(db: StateDB) -> None:
@@ -366,20 +363,23 @@ def test_a_failure_while_writing_a_run_rolls_all_of_it_back(db: StateDB) -> None
     with pytest.raises(CuratorError, match=r"state\.db"):
         run.finish(day(0))
     assert run.status == "aborted"
-    assert db.runs() == []
+    assert runs(db) == []
     assert db._conn.execute("SELECT COUNT(*) FROM link_results").fetchone() == (0,)
     record(db, day(1), link(LinkState.OK))  # and the database is still usable
-    assert len(db.runs()) == 1
+    assert len(runs(db)) == 1
 
 
-def test_a_finished_run_whose_row_was_pruned_meanwhile_is_recorded_anew(db: StateDB) -> None:
-    run = db.begin_run(day(0))
-    first_id = run.id
-    run.record_links([link(LinkState.DEAD, at=day(0))])
-    assert db.prune(now=day(3)) == 1  # another process thought it abandoned
-    run_id = run.finish(day(3))
-    assert run_id != first_id and [r.id for r in db.runs()] == [run_id]
-    assert history(db, day(3)).consecutive_failures == 1
+def test_a_finished_run_whose_row_was_removed_meanwhile_is_recorded_anew(tmp_path: Path) -> None:
+    with StateDB.open(tmp_path / "state.db") as db, StateDB.open(tmp_path / "state.db") as other:
+        run = db.begin_run(day(0))
+        first_id = run.id
+        run.record_links([link(LinkState.DEAD, at=day(0))])
+        record(other, day(3), link(LinkState.DEAD, at=day(3)))  # takes the day-old unfinished run for dead
+        assert [r.finished_at is None for r in runs(db)] == [False]
+        run_id = run.finish(day(3))
+        assert run_id != first_id and len(runs(db)) == 2
+        # ordered by when it began, not by its new id: the streak began on day 0
+        assert history(db, day(3)) == LinkHistory(consecutive_failures=2, failing_since=day(0))
 
 
 _KILLED_CHILD = textwrap.dedent(
@@ -426,11 +426,11 @@ def test_a_process_killed_mid_run_leaves_only_finished_runs(tmp_path: Path) -> N
 
     with StateDB.open(path) as db:
         assert db._conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        runs = db.runs()
-        finished = [r for r in runs if r.finished_at is not None]
+        stored = runs(db)
+        finished = [r for r in stored if r.finished_at is not None]
         assert len(finished) >= 3
         assert all(r.links == per_run for r in finished)
-        assert all(r.links == 0 for r in runs if r.finished_at is None)
+        assert all(r.links == 0 for r in stored if r.finished_at is None)
         assert history(db, datetime(2030, 1, 1, tzinfo=UTC), "https://e.example/7").consecutive_failures == len(
             finished
         )
@@ -479,9 +479,9 @@ def test_processes_opening_a_fresh_database_at_once_all_succeed(tmp_path: Path) 
     errors = [child.communicate(timeout=60)[1] for child in children]
     assert [child.returncode for child in children] == [0, 0, 0, 0], errors
     with StateDB.open(path) as db:
-        assert db.version == schema_version()
-        runs = db.runs(finished_only=True)
-        assert len(runs) == 20 and all(r.links == 200 for r in runs)
+        assert version(db) == schema_version()
+        finished = runs(db, finished_only=True)
+        assert len(finished) == 20 and all(r.links == 200 for r in finished)
 
 
 # ── repositories ─────────────────────────────────────────────────────────────────────────────────────────
@@ -520,8 +520,7 @@ def test_last_known_repository_values(db: StateDB) -> None:
         True,
         day(1),
     )
-    assert db.star_history("owner/repo") == [(day(0), 10), (day(1), 12)]
-    assert [r.repos for r in db.runs()] == [1, 1, 0]
+    assert [r.repos for r in runs(db)] == [1, 1, 0]
 
 
 def test_every_repository_field_round_trips(db: StateDB) -> None:
@@ -561,36 +560,3 @@ def test_missing_streak_and_present_only(db: StateDB) -> None:
     assert db.repo_history(["owner/repo"], day(2))["owner/repo"].consecutive_failures == 1
     record(db, day(7), repos=(meta(stars=6, fetched_at=day(7)),))
     assert db.repo_history(["owner/repo"])["owner/repo"] == LinkHistory()
-
-
-def test_first_seen_archived_is_the_start_of_the_current_archived_period(db: StateDB) -> None:
-    assert db.first_seen_archived("owner/repo") is None
-    record(db, day(0), repos=(meta(archived=False, fetched_at=day(0)),))
-    assert db.first_seen_archived("owner/repo") is None
-    record(db, day(1), repos=(meta(archived=True, fetched_at=day(1)),))
-    record(db, day(2), repos=(meta(missing=True, fetched_at=day(2)),))  # not evidence either way
-    record(db, day(3), repos=(meta(archived=True, fetched_at=day(3)),))
-    assert db.first_seen_archived("Owner/Repo") == day(1)
-    record(db, day(4), repos=(meta(archived=False, fetched_at=day(4)),))
-    assert db.first_seen_archived("owner/repo") is None
-    record(db, day(5), repos=(meta(archived=True, fetched_at=day(5)),))
-    assert db.first_seen_archived("owner/repo") == day(5)
-
-
-# ── pruning ──────────────────────────────────────────────────────────────────────────────────────────────
-
-
-def test_prune_keeps_the_newest_runs_and_drops_abandoned_ones(db: StateDB) -> None:
-    for n in range(5):
-        record(db, day(n), link(LinkState.DEAD, at=day(n)), repos=(meta(stars=n),))
-    fresh = db.begin_run(day(5))
-    stale = db.begin_run(day(1))
-    assert db.prune(keep_runs=2, now=day(5)) == 4  # three old finished runs and one abandoned
-    assert [r.started_at for r in db.runs()] == [day(3), day(4), day(5)]
-    assert db._conn.execute("SELECT COUNT(*) FROM link_results").fetchone() == (2,)  # cascaded
-    assert db._conn.execute("SELECT COUNT(*) FROM repo_metrics").fetchone() == (2,)
-    assert history(db, day(5)).consecutive_failures == 2
-    fresh.finish(day(5))
-    with pytest.raises(ValueError, match="keep_runs"):
-        db.prune(keep_runs=-1)
-    stale.abort()

@@ -31,6 +31,8 @@ DEFAULT_MAX_BYTES = 64 * 1024
 DEFAULT_FAILURE_RUNS = 3
 DEFAULT_FAILURE_DAYS = 5.0
 DEFAULT_CACHE_MAX_AGE_HOURS = 24.0
+DEFAULT_RETENTION_DAYS = 180.0
+DEFAULT_RETENTION_RUNS = 20
 DEFAULT_STATE_PATH = ".curator/state.db"
 DEFAULT_STALE_DAYS = 365
 DEFAULT_GITHUB_API = "https://api.github.com"
@@ -83,6 +85,12 @@ class HistorySettings(BaseModel):
     failure_runs: int = Field(default=DEFAULT_FAILURE_RUNS, ge=1)
     failure_days: float = Field(default=DEFAULT_FAILURE_DAYS, ge=0)
     cache_max_age_hours: float = Field(default=DEFAULT_CACHE_MAX_AGE_HOURS, ge=0)
+    retention_days: float = Field(
+        default=DEFAULT_RETENTION_DAYS, ge=0, description="finished runs younger than this are kept"
+    )
+    retention_runs: int = Field(
+        default=DEFAULT_RETENTION_RUNS, ge=1, description="the last this many finished runs are kept, however old"
+    )
 
 
 class GithubSettings(BaseModel):

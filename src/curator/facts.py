@@ -101,6 +101,31 @@ class RepoMeta:
     from_cache: bool = False  # last known values, kept because this run could not fetch them
 
 
+class IncompleteKind(enum.StrEnum):
+    """Why some repository metadata is not fresh this run."""
+
+    API_ERROR = "api-error"  # GitHub answered an error for these repositories (the others came back)
+    RATE_LIMITED = "rate-limited"  # with a token: the rate limit ran out and its reset was too far away
+    NO_TOKEN_BUDGET = "no-token-budget"  # noqa: S105  (no token: the unauthenticated budget fell short)
+    BATCH_FAILED = "batch-failed"  # the API failed (unreachable, server errors, a redirect elsewhere)
+
+
+@dataclass(frozen=True, slots=True)
+class IncompleteReason:
+    """One reason some repositories kept their last known values; the `metadata-incomplete` rule words it."""
+
+    kind: IncompleteKind
+    repos: int  # repositories this reason left without fresh values
+    never_known: int = 0  # of those, how many have no last known values either
+    detail: str | None = None  # why the fetch stopped, in words (scrubbed); None for API_ERROR
+    failures: tuple[tuple[str, str], ...] = ()  # API_ERROR: (owner/name, GitHub's message), by name
+    with_token: bool = True
+    fetched: int = 0  # without a token: repositories fetched this run, of `wanted`
+    wanted: int = 0
+    hourly_limit: int | None = None  # NO_TOKEN_BUDGET: the unauthenticated budget, requests an hour
+    reset_at: datetime | None = None  # NO_TOKEN_BUDGET: when the budget is renewed
+
+
 @dataclass(frozen=True, slots=True)
 class ReadmeFacts:
     """How the README's generated tables compare with the catalog (read by `curator check`)."""
@@ -122,7 +147,7 @@ class Facts:
     link_history: dict[str, LinkHistory] = field(default_factory=dict)
     repos: dict[str, RepoMeta] = field(default_factory=dict)  # by lower-case "owner/name"
     repo_history: dict[str, LinkHistory] = field(default_factory=dict)
-    incomplete: list[str] = field(default_factory=list)  # why metadata is incomplete, if it is
+    incomplete: list[IncompleteReason] = field(default_factory=list)  # why metadata is not fresh, if it is
     readme: ReadmeFacts | None = None  # None: no README to compare (none found, or not asked for)
     now: datetime | None = None
     network: NetworkState = "off"

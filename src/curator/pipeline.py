@@ -28,9 +28,9 @@ from curator.facts import Facts, LinkResult, RepoMeta
 from curator.findings import Finding
 from curator.markdown.readme import readme_facts
 from curator.report import LinkRow, Report
-from curator.report.progress import LinkProgress, summary_line
+from curator.report.progress import LinkProgress, RepoProgress, summary_line
 from curator.rules import RULES, RuleContext, run_rules
-from curator.state import StateDB
+from curator.state import Retention, StateDB
 from curator.urls import check_url, github_repo
 
 NO_NETWORK_MESSAGE = (
@@ -113,15 +113,19 @@ def gather(
 
     started = time.monotonic()
     work = plan(catalog, only)
-    with StateDB.open(state_path) as db:
-        fetch = fetch_repos(
-            [github_repo(urls[0]) or key for key, urls in work.repos.items()],
-            settings=config.github,
-            token=token_from_env(os.environ),
-            last_known=db.last_repos(work.repos.keys()),
-            now=now,
-            ca_file=os.environ.get("SSL_CERT_FILE"),
-        )
+    with StateDB.open(state_path, retention=Retention.of(config.history)) as db:
+        db.check_writable()  # now, not after minutes of requests
+        repos = [github_repo(urls[0]) or key for key, urls in work.repos.items()]
+        with RepoProgress(len(repos)) as repo_progress:
+            fetch = fetch_repos(
+                repos,
+                settings=config.github,
+                token=token_from_env(os.environ),
+                last_known=db.last_repos(work.repos.keys()),
+                now=now,
+                ca_file=os.environ.get("SSL_CERT_FILE"),
+                progress=repo_progress.advance,
+            )
         to_check = link_urls(work, fetch.metas)
         cached: dict[str, LinkResult] = {}
         if use_cache:

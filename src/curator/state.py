@@ -9,7 +9,15 @@ per applied migration and `MIGRATIONS` is the ordered list of migration function
 How a run is recorded. `begin_run` inserts a `runs` row with `finished_at` NULL; the run's observations are
 buffered in memory and written, together with `finished_at`, in ONE transaction by `Run.finish`. A run that
 never finishes (Ctrl-C, SIGTERM, a crash, `Run.abort`) therefore leaves at most an unfinished `runs` row
-and no results, and every query reads finished runs only. Runs are ordered by id, i.e. by when they began.
+and no results, and every query reads finished runs only. Runs are ordered by when they began (then by id).
+
+History is bounded. When a run is recorded, the same transaction deletes the finished runs that are both
+older than `history.retention_days` and not among the last `history.retention_runs`, and any unfinished run
+older than an hour (its process died); the file is vacuumed when a quarter of it is free pages.
+
+Opening checks the file (`PRAGMA quick_check`): a damaged or foreign file is a CuratorError naming it, never
+a traceback halfway through a run. A new database is built under a temporary name and linked into place
+complete, so no process ever sees a half-created one and an existing empty file is always an error.
 
 Times are timezone-aware datetimes in the API (clock arguments must be aware; naive datetimes inside facts
 are taken as UTC) and fixed-width UTC ISO 8601 text in the database, so text order is time order.
@@ -21,6 +29,8 @@ writers take the lock for the short `finish` transaction only and wait up to `ti
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -30,43 +40,28 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
 
-from curator.config import DEFAULT_FAILURE_DAYS, DEFAULT_FAILURE_RUNS, DEFAULT_STATE_PATH
+from curator.config import DEFAULT_RETENTION_DAYS, DEFAULT_RETENTION_RUNS, DEFAULT_STATE_PATH, HistorySettings
 from curator.errors import CuratorError
-from curator.facts import Hop, LinkHistory, LinkResult, LinkState, RepoMeta
+from curator.facts import LinkHistory, LinkResult, LinkState, RepoMeta
+from curator.facts_codec import link_result_from_dict, link_result_to_dict
 
 __all__ = [
     "MIGRATIONS",
+    "Retention",
     "Run",
-    "RunInfo",
     "StateDB",
-    "is_confirmed_failure",
     "repo_key",
     "schema_version",
 ]
 
 DEFAULT_TIMEOUT = 30.0  # seconds a writer waits for another process's transaction
-DEFAULT_ABANDONED_AFTER = timedelta(days=1)
+ABANDONED_AFTER = timedelta(hours=1)  # an unfinished run this old belongs to a process that died
+VACUUM_FREE_SHARE = 0.25  # vacuum when free pages are more than this share of the file
+VACUUM_MIN_PAGES = 64  # not worth it below this size (256 KB with 4 KB pages)
+VACUUM_WAIT_MS = 1000  # how long the vacuum waits for another process's lock before giving up
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"  # fixed width: lexical order is chronological order
 _END_OF_TIME = "9999-12-31T23:59:59.999999+00:00"
-
-
-# ── the failure policy ───────────────────────────────────────────────────────────────────────────────────
-
-
-def is_confirmed_failure(
-    history: LinkHistory,
-    *,
-    now: datetime,
-    failure_runs: int = DEFAULT_FAILURE_RUNS,
-    failure_days: float = DEFAULT_FAILURE_DAYS,
-) -> bool:
-    """True when a failure is confirmed: at least `failure_runs` consecutive failing runs whose streak
-    began at least `failure_days` before `now` (pass the current run's time; its failure is part of the
-    history). Before that a failure is only "failing since DATE (N runs)"."""
-    if history.consecutive_failures < max(failure_runs, 1) or history.failing_since is None:
-        return False
-    return _aware(now, "now") - _aware(history.failing_since, "failing_since") >= timedelta(days=failure_days)
 
 
 def repo_key(owner_name: str) -> str:
@@ -136,8 +131,13 @@ def _migration_1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _migration_2(conn: sqlite3.Connection) -> None:
+    """The failure's kind (`facts.FailureKind`) of every link result; NULL for rows written before it."""
+    conn.execute("ALTER TABLE link_results ADD COLUMN kind TEXT")
+
+
 # Migration N is MIGRATIONS[N - 1]. Append only; never edit one that has shipped.
-MIGRATIONS: list[Migration] = [_migration_1]
+MIGRATIONS: list[Migration] = [_migration_1, _migration_2]
 
 
 def schema_version() -> int:
@@ -149,14 +149,20 @@ def schema_version() -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class RunInfo:
-    id: int
-    started_at: datetime
-    finished_at: datetime | None
-    kind: str
-    offline: bool
-    links: int  # link results recorded
-    repos: int  # repository observations recorded
+class Retention:
+    """How much history to keep: a finished run is kept while it is younger than `days` OR among the last
+    `runs` finished runs, whichever keeps more (`history.retention_days`, `history.retention_runs`)."""
+
+    days: float = DEFAULT_RETENTION_DAYS
+    runs: int = DEFAULT_RETENTION_RUNS
+
+    def __post_init__(self) -> None:
+        if self.days < 0 or self.runs < 1:
+            raise ValueError("retention keeps at least one run and a non-negative number of days")
+
+    @classmethod
+    def of(cls, history: HistorySettings) -> Retention:
+        return cls(days=history.retention_days, runs=history.retention_runs)
 
 
 class Run:
@@ -189,29 +195,26 @@ class Run:
             if not meta.from_cache:
                 self._repos[repo_key(meta.requested)] = meta
 
-    @property
-    def pending(self) -> tuple[int, int]:
-        """(link results, repository observations) buffered so far."""
-        return len(self._links), len(self._repos)
-
     def finish(self, now: datetime) -> int:
-        """Write everything recorded and mark the run finished, atomically. Returns the run id (a new one if
-        the unfinished row was pruned meanwhile by another process)."""
+        """Write everything recorded and mark the run finished, atomically, applying the retention in the same
+        transaction. Returns the run id (a new one if the unfinished row was removed meanwhile by another
+        process that took it for abandoned)."""
         self._check_open()
         finished_at = _text(now, "now")
         try:
-            self.id = self._db._write_run(self, finished_at)
+            self.id = self._db._write_run(self, finished_at, _aware(now, "now"))
         except BaseException:
             self.abort()
             raise
         self.status = "finished"
         self._links.clear()
         self._repos.clear()
+        self._db._vacuum_if_worth_it()
         return self.id
 
     def abort(self) -> None:
         """Forget the run: nothing it recorded is kept. Safe to call more than once; never raises for a
-        database that is gone (the unfinished row is ignored by every query and removed by `prune`)."""
+        database that is gone (the unfinished row is ignored by every query and removed by the retention)."""
         if self.status != "open":
             return
         self.status = "aborted"
@@ -238,18 +241,27 @@ class Run:
 class StateDB:
     """The state database at one path. Open with `StateDB.open(path)`; use as a context manager."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, retention: Retention, timeout: float) -> None:
         self._conn = conn
         self.path = path
+        self.retention = retention
+        self._timeout = timeout
 
     # lifecycle
 
     @classmethod
-    def open(cls, path: Path | str = DEFAULT_STATE_PATH, *, timeout: float | None = None) -> StateDB:
-        """Open (creating it and its directory if needed) and migrate the state database at `path`.
+    def open(
+        cls,
+        path: Path | str = DEFAULT_STATE_PATH,
+        *,
+        timeout: float | None = None,
+        retention: Retention | None = None,
+    ) -> StateDB:
+        """Open (creating it and its directory if needed), check and migrate the state database at `path`.
+        `retention` applies whenever a run is recorded (default: `Retention()`, the configuration's defaults).
 
-        Raises CuratorError naming the path when the file is not a SQLite database, is corrupt, belongs to
-        something else, was written by a newer curator, or cannot be created."""
+        Raises CuratorError naming the path when the file is empty, is not a SQLite database, is corrupt,
+        belongs to something else, was written by a newer curator, or cannot be created."""
         timeout = DEFAULT_TIMEOUT if timeout is None else timeout  # read now: tests shorten the wait
         path = Path(path)
         if path.is_dir():
@@ -258,17 +270,17 @@ class StateDB:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CuratorError(f"{path}: cannot create the state database's directory: {exc}") from None
+        if path.exists():
+            _refuse_empty(path)
+        else:
+            _create(path, timeout)
         try:
             conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as exc:
             raise CuratorError(f"{path}: cannot open the state database: {exc}") from None
         try:
-            conn.execute(f"PRAGMA busy_timeout = {max(int(timeout * 1000), 0)}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            # WAL is persistent; where the file system cannot do it the mode stays 'delete', still safe.
-            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")  # with WAL: consistent after any crash
+            _configure(conn, timeout)
+            _quick_check(conn, path)
             _migrate(conn, path)
         except sqlite3.Error as exc:
             conn.close()
@@ -276,7 +288,7 @@ class StateDB:
         except BaseException:
             conn.close()
             raise
-        return cls(conn, path)
+        return cls(conn, path, retention or Retention(), timeout)
 
     def close(self) -> None:
         self._conn.close()
@@ -289,10 +301,22 @@ class StateDB:
     ) -> None:
         self.close()
 
-    @property
-    def version(self) -> int:
-        with self._guard():
-            return _current_version(self._conn, self.path)
+    def check_writable(self) -> None:
+        """Find out now, before a long network phase, that the run could not be recorded at the end.
+
+        A real write: it commits a new `PRAGMA user_version` (a header counter curator uses for nothing
+        else; rewriting an unchanged row would not do, SQLite skips identical content), so SQLite must
+        append to its journal — what fails on a read-only file or directory, a read-only or full file
+        system, or a quota. Costs one page write. Raises CuratorError naming the path."""
+        try:
+            with self._write():
+                (probe,) = self._conn.execute("PRAGMA user_version").fetchone()
+                self._conn.execute(f"PRAGMA user_version = {(int(probe) + 1) % 2**31}")
+        except sqlite3.Error as exc:
+            raise CuratorError(
+                f"{self.path}: cannot write the state database ({exc}); curator records every run there — "
+                "make the file and its directory writable, or choose another path with --state or history.state"
+            ) from None
 
     # writing
 
@@ -306,7 +330,7 @@ class StateDB:
         assert cur.lastrowid is not None
         return Run(self, cur.lastrowid, started_at, kind, offline)
 
-    def _write_run(self, run: Run, finished_at: str) -> int:
+    def _write_run(self, run: Run, finished_at: str, now: datetime) -> int:
         started_at = _text(run.started_at, "started_at")
         links = [_link_row(result, started_at) for result in run._links.values()]
         repos = [_repo_row(key, meta, started_at) for key, meta in run._repos.items()]
@@ -315,7 +339,7 @@ class StateDB:
                 "UPDATE runs SET finished_at = ? WHERE id = ? AND finished_at IS NULL", (finished_at, run.id)
             )
             run_id = run.id
-            if cur.rowcount != 1:  # the unfinished row was pruned by another process: record it anew
+            if cur.rowcount != 1:  # the unfinished row was removed by another process: record it anew
                 cur = self._conn.execute(
                     "INSERT INTO runs (started_at, finished_at, kind, offline) VALUES (?, ?, ?, ?)",
                     (started_at, finished_at, run.kind, int(run.offline)),
@@ -324,65 +348,41 @@ class StateDB:
                 run_id = cur.lastrowid
             self._conn.executemany(_INSERT_LINK, ((run_id, *row) for row in links))
             self._conn.executemany(_INSERT_REPO, ((run_id, *row) for row in repos))
+            self._retain(now)
         return run_id
 
+    def _retain(self, now: datetime) -> None:
+        """Delete what the retention no longer keeps (results go with their run: ON DELETE CASCADE)."""
+        keep = self.retention
+        old = _text(now - timedelta(days=keep.days), "now")
+        abandoned = _text(now - ABANDONED_AFTER, "now")
+        self._conn.execute(
+            "DELETE FROM runs WHERE (finished_at IS NULL AND started_at < ?) OR (finished_at IS NOT NULL "
+            "AND started_at < ? AND id NOT IN (SELECT id FROM runs WHERE finished_at IS NOT NULL "
+            "ORDER BY started_at DESC, id DESC LIMIT ?))",
+            (abandoned, old, keep.runs),
+        )
+
+    def _vacuum_if_worth_it(self) -> None:
+        """Give freed pages back to the file system once they are a quarter of the file. Best effort: another
+        process busy with the file at the same moment makes it fail, and a later run tries again."""
+        with suppress(sqlite3.Error):
+            (free,) = self._conn.execute("PRAGMA freelist_count").fetchone()
+            (pages,) = self._conn.execute("PRAGMA page_count").fetchone()
+            if pages < VACUUM_MIN_PAGES or free <= pages * VACUUM_FREE_SHARE:
+                return
+            # Waiting the full busy timeout for another process's readers is not worth a smaller file.
+            self._conn.execute(f"PRAGMA busy_timeout = {VACUUM_WAIT_MS}")
+            try:
+                self._conn.execute("VACUUM")
+                # VACUUM writes the new copy into the WAL; a checkpoint moves it back and truncates both files.
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                self._conn.execute(f"PRAGMA busy_timeout = {max(int(self._timeout * 1000), 0)}")
+
     def _delete_unfinished(self, run_id: int) -> None:
-        with suppress(sqlite3.Error):  # an unfinished row is ignored everywhere and pruned later
+        with suppress(sqlite3.Error):  # an unfinished row is ignored everywhere and removed later
             self._conn.execute("DELETE FROM runs WHERE id = ? AND finished_at IS NULL", (run_id,))
-
-    def prune(
-        self,
-        *,
-        keep_runs: int | None = None,
-        now: datetime | None = None,
-        abandoned_after: timedelta = DEFAULT_ABANDONED_AFTER,
-    ) -> int:
-        """Delete old runs with their results; return how many runs were deleted.
-
-        `keep_runs`: keep only the newest that many finished runs (every kind counts; histories and star
-        charts lose what is older). `now`: also delete unfinished runs that began more than `abandoned_after`
-        before it — runs whose process died; a run still in progress elsewhere is younger than that."""
-        if keep_runs is not None and keep_runs < 0:
-            raise ValueError("keep_runs must be >= 0")
-        deleted = 0
-        with self._guard(), self._write():
-            if keep_runs is not None:
-                deleted += self._conn.execute(
-                    "DELETE FROM runs WHERE finished_at IS NOT NULL AND id NOT IN "
-                    "(SELECT id FROM runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT ?)",
-                    (keep_runs,),
-                ).rowcount
-            if now is not None:
-                cutoff = _text(_aware(now, "now") - abandoned_after, "now")
-                deleted += self._conn.execute(
-                    "DELETE FROM runs WHERE finished_at IS NULL AND started_at < ?", (cutoff,)
-                ).rowcount
-        return deleted
-
-    # reading: runs
-
-    def runs(self, *, finished_only: bool = False) -> list[RunInfo]:
-        """Every run, oldest first, with how many observations each recorded."""
-        with self._guard(), self._read():
-            rows = self._conn.execute(
-                "SELECT r.id, r.started_at, r.finished_at, r.kind, r.offline, "
-                "(SELECT COUNT(*) FROM link_results l WHERE l.run_id = r.id), "
-                "(SELECT COUNT(*) FROM repo_metrics m WHERE m.run_id = r.id) "
-                "FROM runs r WHERE r.finished_at IS NOT NULL OR NOT ? ORDER BY r.id",
-                (finished_only,),
-            ).fetchall()
-        return [
-            RunInfo(
-                id=row[0],
-                started_at=_parse(row[1]),
-                finished_at=_parse_opt(row[2]),
-                kind=row[3],
-                offline=bool(row[4]),
-                links=row[5],
-                repos=row[6],
-            )
-            for row in rows
-        ]
 
     # reading: links
 
@@ -407,13 +407,6 @@ class StateDB:
                 out[url] = _link_from_row(row, from_cache=True)
         return out
 
-    def latest_links(self, urls: Iterable[str], now: datetime | None = None) -> dict[str, LinkResult]:
-        """The latest result of each URL in a finished run (begun by `now`), whatever its state."""
-        bound = _END_OF_TIME if now is None else _text(now, "now")
-        with self._guard(), self._read():
-            rows = [self._conn.execute(_LATEST_LINK, (url, bound)).fetchone() for url in dict.fromkeys(urls)]
-        return {row[0]: _link_from_row(row, from_cache=True) for row in rows if row is not None}
-
     def link_history(self, urls: Iterable[str], now: datetime | None = None) -> dict[str, LinkHistory]:
         """For every URL asked: how many consecutive finished runs (counting back from the latest that
         checked it; runs that did not check it do not count either way) ended in a failing state, and the
@@ -426,7 +419,7 @@ class StateDB:
                 rows = self._conn.execute(
                     "SELECT l.state, l.checked_at FROM link_results l JOIN runs r ON r.id = l.run_id "
                     "WHERE l.url = ? AND r.finished_at IS NOT NULL AND r.started_at <= ? "
-                    "ORDER BY l.run_id DESC",
+                    "ORDER BY r.started_at DESC, l.run_id DESC",
                     (url, bound),
                 )
                 out[url] = _streak((_link_failed(state), checked_at) for state, checked_at in rows)
@@ -457,38 +450,11 @@ class StateDB:
                 rows = self._conn.execute(
                     "SELECT m.missing, m.fetched_at FROM repo_metrics m JOIN runs r ON r.id = m.run_id "
                     "WHERE m.repo = ? AND r.finished_at IS NOT NULL AND r.started_at <= ? "
-                    "ORDER BY m.run_id DESC",
+                    "ORDER BY r.started_at DESC, m.run_id DESC",
                     (key, bound),
                 )
                 out[key] = _streak((bool(missing), fetched_at) for missing, fetched_at in rows)
         return out
-
-    def star_history(self, key: str) -> list[tuple[datetime, int]]:
-        """(fetched_at, stars) of every finished observation that has a star count, oldest first."""
-        with self._guard(), self._read():
-            rows = self._conn.execute(
-                "SELECT m.fetched_at, m.stars FROM repo_metrics m JOIN runs r ON r.id = m.run_id "
-                "WHERE m.repo = ? AND r.finished_at IS NOT NULL AND m.missing = 0 AND m.stars IS NOT NULL "
-                "ORDER BY m.run_id",
-                (repo_key(key),),
-            ).fetchall()
-        return [(_parse(at), stars) for at, stars in rows]
-
-    def first_seen_archived(self, key: str) -> datetime | None:
-        """When curator first saw the repository archived, for its current archived period: None when the
-        latest observation of it (missing ones aside) is not archived, or there is none."""
-        since: str | None = None
-        with self._guard(), self._read():
-            rows = self._conn.execute(
-                "SELECT m.archived, m.fetched_at FROM repo_metrics m JOIN runs r ON r.id = m.run_id "
-                "WHERE m.repo = ? AND r.finished_at IS NOT NULL AND m.missing = 0 ORDER BY m.run_id DESC",
-                (repo_key(key),),
-            )
-            for archived, fetched_at in rows:
-                if not archived:
-                    break
-                since = fetched_at
-        return _parse_opt(since)
 
     # plumbing
 
@@ -535,6 +501,7 @@ _LINK_COLUMNS = (
     "attempts",
     "elapsed_ms",
     "detail",
+    "kind",
     "checked_at",
 )
 _REPO_COLUMNS = (
@@ -567,12 +534,13 @@ _INSERT_REPO = (
 _LATEST_LINK = (
     f"SELECT {', '.join('l.' + c for c in _LINK_COLUMNS)} "  # noqa: S608
     "FROM link_results l JOIN runs r ON r.id = l.run_id "
-    "WHERE l.url = ? AND r.finished_at IS NOT NULL AND r.started_at <= ? ORDER BY l.run_id DESC LIMIT 1"
+    "WHERE l.url = ? AND r.finished_at IS NOT NULL AND r.started_at <= ? "
+    "ORDER BY r.started_at DESC, l.run_id DESC LIMIT 1"
 )
 _LATEST_REPO = (
     f"SELECT {', '.join('m.' + c for c in _REPO_COLUMNS)} "  # noqa: S608
     "FROM repo_metrics m JOIN runs r ON r.id = m.run_id "
-    "WHERE m.repo = ? AND r.finished_at IS NOT NULL ORDER BY m.run_id DESC LIMIT 1"
+    "WHERE m.repo = ? AND r.finished_at IS NOT NULL ORDER BY r.started_at DESC, m.run_id DESC LIMIT 1"
 )
 _LATEST_PRESENT_REPO = _LATEST_REPO.replace("IS NOT NULL", "IS NOT NULL AND m.missing = 0")
 
@@ -625,39 +593,22 @@ def _streak(rows: Iterable[tuple[bool, str]]) -> LinkHistory:
 
 
 def _link_row(result: LinkResult, default_time: str) -> tuple[Any, ...]:
-    return (
-        result.url,
-        LinkState(result.state).value,
-        result.status,
-        result.final_url,
-        json.dumps([[hop.status, hop.url] for hop in result.redirects]),
-        result.title,
-        result.attempts,
-        float(result.elapsed_ms),
-        result.detail,
-        _fact_text(result.checked_at) or default_time,
-    )
+    """A result as the values of `_LINK_COLUMNS`, through the one codec; times in the fixed-width format."""
+    data = link_result_to_dict(result)
+    data["redirects"] = json.dumps([[hop["status"], hop["url"]] for hop in data["redirects"]])
+    data["checked_at"] = _fact_text(result.checked_at) or default_time
+    return tuple(data[column] for column in _LINK_COLUMNS)
 
 
 def _link_from_row(row: tuple[Any, ...], *, from_cache: bool) -> LinkResult:
-    url, state, status, final_url, redirects, title, attempts, elapsed_ms, detail, checked_at = row
+    data: dict[str, Any] = dict(zip(_LINK_COLUMNS, row, strict=True))
     try:
-        hops = tuple(Hop(status=int(s), url=str(u)) for s, u in json.loads(redirects or "[]"))
+        hops = json.loads(data["redirects"] or "[]")
+        data["redirects"] = [{"status": status, "url": url} for status, url in hops]
     except (ValueError, TypeError):
-        hops = ()
-    return LinkResult(
-        url=url,
-        state=LinkState(state),
-        status=status,
-        final_url=final_url,
-        redirects=hops,
-        title=title,
-        attempts=attempts,
-        elapsed_ms=elapsed_ms,
-        detail=detail,
-        checked_at=_parse(checked_at),
-        from_cache=from_cache,
-    )
+        data["redirects"] = []  # a damaged hop list loses the hops, not the result
+    data["from_cache"] = from_cache
+    return link_result_from_dict(data)
 
 
 def _repo_row(key: str, meta: RepoMeta, default_time: str) -> tuple[Any, ...]:
@@ -701,6 +652,64 @@ def _repo_from_row(row: tuple[Any, ...]) -> RepoMeta:
         fetched_at=_parse_opt(values["fetched_at"]),
         from_cache=True,
     )
+
+
+def _refuse_empty(path: Path) -> None:
+    """An existing empty file was not made by curator (it builds a database complete before linking it into
+    place, and SQLite writes the header before anything else), so taking it for a fresh one could hide a
+    history lost elsewhere."""
+    try:
+        empty = path.stat().st_size == 0
+    except OSError as exc:
+        raise CuratorError(f"{path}: cannot read the state database: {exc}") from None
+    if empty:
+        raise CuratorError(f"{path}: the state database file is empty; delete it to start a new history")
+
+
+def _create(path: Path, timeout: float) -> None:
+    """Build a new database under a temporary name, then link it into place. Linking never replaces a file:
+    when several processes create the database at once, one wins and the others open its file."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+    try:
+        conn = sqlite3.connect(temp, timeout=timeout, isolation_level=None)
+        try:
+            _configure(conn, timeout)
+            _migrate(conn, temp)
+        finally:
+            conn.close()  # the last connection's close checkpoints the WAL into the file and removes it
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass  # another process created it first
+        except OSError:  # a file system without hard links: a rename, which only a racing creator could lose
+            if not path.exists():
+                temp.replace(path)
+    except sqlite3.Error as exc:
+        raise _db_error(path, exc) from None
+    except OSError as exc:
+        raise CuratorError(f"{path}: cannot create the state database: {exc}") from None
+    finally:
+        for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm"), Path(f"{temp}-journal")):
+            with suppress(OSError):
+                leftover.unlink()
+
+
+def _configure(conn: sqlite3.Connection, timeout: float) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {max(int(timeout * 1000), 0)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    # WAL is persistent; where the file system cannot do it the mode stays 'delete', still safe.
+    if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")  # with WAL: consistent after any crash
+
+
+def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
+    """SQLite reads pages lazily: a damaged file could otherwise pass opening and fail in the middle of a
+    run. quick_check reads every page once (milliseconds for a bounded history)."""
+    problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(5)")]
+    if problems != ["ok"]:
+        shown = "; ".join(problems)[:300]
+        raise CuratorError(f"{path}: the state database is corrupt ({shown}); move it aside to start a new history")
 
 
 def _current_version(conn: sqlite3.Connection, path: Path) -> int:

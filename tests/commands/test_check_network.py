@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +18,7 @@ from curator.errors import CuratorError
 from curator.main import main
 from tests.support.catalogs import tools_file, write_catalog
 from tests.support.fake_github import GOOD_TOKEN, FakeGithub
-from tests.support.linkfarm import LinkFarm, link_farm
+from tests.support.linkfarm import LinkFarm, Reply, link_farm
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -143,22 +144,59 @@ def test_no_network_reports_the_offline_findings_then_exits_2_recording_nothing(
         assert db.execute("select count(*) from runs where finished_at is not null").fetchone() == (0,)
 
 
-def test_a_run_that_cannot_be_recorded_still_writes_its_report(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_state_database_that_cannot_be_written_stops_the_run_before_any_request(
+    project: Path, farm: LinkFarm, monkeypatch: pytest.MonkeyPatch
+) -> None:
     state = project / "state.db"
     check(project, T0, state=state)  # a first run creates the database
-    # A second curator holding the write lock longer than curator waits for it: recording fails.
-    holder = sqlite3.connect(state, timeout=0)
+    before = len(farm.hits)
+    holder = sqlite3.connect(state, timeout=0)  # another process holds the write lock throughout
     holder.execute("begin exclusive")
+    try:
+        monkeypatch.setattr("curator.state.DEFAULT_TIMEOUT", 0.2)  # the wait for the lock, not the code under test
+        with pytest.raises(CuratorError, match=r"state\.db"):
+            check(project, T0 + timedelta(days=1), state=state)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert len(farm.hits) == before  # not one link was requested
+
+
+def test_a_run_that_cannot_be_recorded_still_writes_its_report(
+    project: Path, farm: LinkFarm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    state = project / "state.db"
+    check(project, T0, state=state)  # a first run creates the database
+    # Another process takes the write lock while the links are being checked (after the up-front
+    # writability check) and keeps it: recording at the end fails.
+    slow = farm.host("127.0.0.2").route("/ok/slow", Reply(status=200, title="slow", delay=0.5))
+    entries = (project / "catalog" / "tools.yaml").read_text() + f"  - id: slow\n    name: Slow\n    url: {slow}\n"
+    (project / "catalog" / "tools.yaml").write_text(entries)
+    holder = sqlite3.connect(state, timeout=5, check_same_thread=False)
+    locked = threading.Event()
+
+    def take_the_lock() -> None:
+        while not any(h.path == "/ok/slow" for h in farm.hits):
+            time.sleep(0.01)
+        holder.execute("begin exclusive")
+        locked.set()
+
+    thread = threading.Thread(target=take_the_lock, daemon=True)
+    thread.start()
     try:
         out = project / "report.json"
         opts = CheckOptions(format="json", output=out, allow_private_hosts=True, state=state)
         monkeypatch.setattr("curator.state.DEFAULT_TIMEOUT", 0.2)  # the wait for the lock, not the code under test
         with pytest.raises(CuratorError, match="not recorded"):
             run_check(opts, now=T0 + timedelta(days=1))
+        assert locked.is_set()
         doc = json.loads(out.read_text())
         assert ("dead-link", "tools/gone") in by_rule(doc)
         assert any("not recorded" in note for note in doc["notes"])
     finally:
+        thread.join(5)
         holder.rollback()
         holder.close()
 

@@ -15,7 +15,8 @@ from github import Github
 from curator.config import GithubSettings
 from curator.errors import CuratorError
 from curator.facts import RepoMeta
-from curator.probes.github import TOKEN_HINT, RepoFetch, fetch_repos, token_from_env
+from curator.probes.github import RepoFetch, fetch_repos, token_from_env
+from curator.rules.repos import TOKEN_HINT, describe_incomplete
 from curator.urls import GithubRepo, github_repo
 from tests.support.fake_github import GOOD_TOKEN, FakeClock, FakeGithub, LinkHost
 
@@ -40,6 +41,11 @@ def populate(api: FakeGithub, full_names: list[str]) -> None:
 
 def known(full_names: list[str], stars: int = 7) -> dict[str, RepoMeta]:
     return {n.lower(): RepoMeta(requested=n, name_with_owner=n, stars=stars, fetched_at=LAST_RUN) for n in full_names}
+
+
+def reasons(result: RepoFetch) -> list[str]:
+    """The metadata-incomplete rule's words for each reason."""
+    return [describe_incomplete(reason) for reason in result.incomplete]
 
 
 def fetch(
@@ -173,7 +179,7 @@ def test_another_error_on_one_alias_keeps_that_repository_s_last_known_values(ap
     assert result.metas["b/blocked"].from_cache and result.metas["b/blocked"].stars == 7
     assert not result.metas["a/ok"].from_cache
     assert result.skipped == ["b/blocked"]
-    assert result.incomplete == [
+    assert reasons(result) == [
         "GitHub could not return 1 repository (b/blocked: Repository access blocked); it keeps its last known values"
     ]
 
@@ -195,7 +201,7 @@ def test_rate_limit_exhausted_mid_run_stops_with_partial_results(api: FakeGithub
     assert len(fresh) == 300 and all(m.stars and m.stars >= 100 for m in fresh)
     assert len(cached) == 300 and all(m.stars == 7 for m in cached)
     assert len(result.skipped) == 700 and "org/repo-0999" not in result.metas
-    (reason,) = result.incomplete
+    (reason,) = reasons(result)
     assert reason.startswith("GitHub's rate limit is used up until ")
     assert "s away — longer than github.max_rate_limit_wait (900 s)" in reason
     assert reason.endswith("; 700 repositories not fetched, they keep their last known values (400 have none yet)")
@@ -224,7 +230,7 @@ def test_rate_limit_reset_too_far_keeps_last_known_values(api: FakeGithub) -> No
     result = fetch(api, repos, last_known=known(repos), max_rate_limit_wait=60)
     assert result.api_calls == 1
     assert all(m.from_cache and m.stars == 7 for m in result.metas.values())
-    (reason,) = result.incomplete
+    (reason,) = reasons(result)
     assert "longer than github.max_rate_limit_wait (60 s)" in reason
     assert reason.endswith("; 5 repositories not fetched, they keep their last known values")
 
@@ -248,7 +254,7 @@ def test_secondary_rate_limit_longer_than_the_maximum_wait_stops(api: FakeGithub
     result = fetch(api, ["a/b"], clock=clock, last_known=known(["a/b"]))
     assert clock.sleeps == []
     assert result.metas["a/b"].from_cache
-    assert result.incomplete == [
+    assert reasons(result) == [
         "GitHub's secondary rate limit asks to wait for 3,600 s — longer than github.max_rate_limit_wait "
         "(900 s); 1 repository not fetched, it keeps its last known values"
     ]
@@ -280,7 +286,7 @@ def test_502_even_for_one_repository_stops_after_a_few_tries(api: FakeGithub) ->
     result = fetch(api, ["a/b", "c/d"], clock=clock, last_known=known(["a/b"]))
     assert api.graphql_sizes() == [2, 1, 1, 1]
     assert result.metas["a/b"].from_cache and "c/d" not in result.metas
-    (reason,) = result.incomplete
+    (reason,) = reasons(result)
     assert reason.startswith("GitHub API answered 502 3 times in a row")
     assert reason.endswith("2 repositories not fetched, they keep their last known values (1 has none yet)")
 
@@ -309,7 +315,7 @@ def test_unreachable_api_keeps_last_known_values() -> None:
     )
     assert result.api_calls == 3 and clock.sleeps == [1.0, 2.0]
     assert result.metas["a/b"].from_cache
-    assert result.incomplete == [
+    assert reasons(result) == [
         f"the GitHub API at {url} is unreachable (ConnectionError); 1 repository not fetched, it keeps its "
         "last known values"
     ]
@@ -344,7 +350,7 @@ def test_without_a_token_rest_fetches_only_what_the_budget_allows(api: FakeGithu
     assert sum(not m.from_cache for m in result.metas.values()) == 40
     assert sum(m.from_cache for m in result.metas.values()) == 40  # repo-0040..0079 had last known values
     assert len(result.skipped) == 60
-    (reason,) = result.incomplete
+    (reason,) = reasons(result)
     assert reason.startswith(
         "no GitHub token: the unauthenticated rate limit (60 requests an hour) allowed 40 of 100 "
         "repositories, next reset "
@@ -420,7 +426,7 @@ def test_the_token_never_appears_in_output_logs_or_other_hosts(
     out = capsys.readouterr()
     texts = [out.out, out.err, caplog.text, repr(result), str(result), repr(no_token)]
     assert all(GOOD_TOKEN not in text for text in texts)
-    assert any("***" in reason for reason in result.incomplete)
+    assert any("***" in reason for reason in reasons(result))
     hosts = {c.host for c in api.calls() if "authorization" in c.headers}
     assert hosts == {api.url.removeprefix("http://")}
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from curator.catalog.load import Catalog
 from curator.config import Config, GithubSettings, HistorySettings
-from curator.facts import Facts, LinkHistory, RepoMeta
+from curator.facts import Facts, IncompleteKind, IncompleteReason, LinkHistory, RepoMeta
 from curator.findings import Finding, Fix, Severity
 from curator.rules import RULES, RuleContext
+from curator.rules.repos import TOKEN_HINT, describe_incomplete
 from tests.rules.support import entry, line_with, load, section
 
 NOW = datetime(2025, 10, 1, 12, tzinfo=UTC)
@@ -30,7 +31,9 @@ def meta(requested: str, **fields: object) -> RepoMeta:
 
 
 def facts(
-    *metas: RepoMeta, history: dict[str, LinkHistory] | None = None, incomplete: list[str] | None = None
+    *metas: RepoMeta,
+    history: dict[str, LinkHistory] | None = None,
+    incomplete: list[IncompleteReason] | None = None,
 ) -> Facts:
     return Facts(
         repos={m.requested.lower(): m for m in metas},
@@ -193,11 +196,55 @@ def test_disabled(tmp_path: Path) -> None:
 
 def test_metadata_incomplete_one_finding_per_reason(tmp_path: Path) -> None:
     catalog = load(tmp_path, {"tools": section(entry("x", "X", "https://example.org"))})
-    reasons = ["GitHub's rate limit is used up; 3 repositories not fetched", "GitHub could not return a/b"]
+    reasons = [
+        IncompleteReason(IncompleteKind.RATE_LIMITED, repos=3, detail="GitHub's rate limit is used up"),
+        IncompleteReason(IncompleteKind.API_ERROR, repos=1, never_known=1, failures=(("a/b", "blocked"),)),
+    ]
     findings = run(catalog, "metadata-incomplete", facts(incomplete=reasons))
     assert [(f.message, f.severity, f.entry, f.file) for f in findings] == [
-        (f"repository metadata is incomplete: {r}", Severity.WARNING, None, None) for r in reasons
+        (
+            "repository metadata is incomplete: GitHub's rate limit is used up; 3 repositories not fetched, they "
+            "keep their last known values",
+            Severity.WARNING,
+            None,
+            None,
+        ),
+        (
+            "repository metadata is incomplete: GitHub could not return 1 repository (a/b: blocked); it keeps its "
+            "last known values (1 has none yet)",
+            Severity.WARNING,
+            None,
+            None,
+        ),
     ]
+
+
+def test_metadata_incomplete_words_every_kind() -> None:
+    failures = tuple((f"o/r{i}", f"error {i}") for i in range(7))
+    assert describe_incomplete(IncompleteReason(IncompleteKind.API_ERROR, repos=7, failures=failures)) == (
+        "GitHub could not return 7 repositories (o/r0: error 0; o/r1: error 1; o/r2: error 2; o/r3: error 3; "
+        "o/r4: error 4; and 2 more); they keep their last known values"
+    )
+    budget = IncompleteReason(
+        IncompleteKind.NO_TOKEN_BUDGET,
+        repos=1_500,
+        never_known=2,
+        with_token=False,
+        fetched=60,
+        wanted=1_560,
+        hourly_limit=60,
+        reset_at=datetime(2025, 10, 1, 14, 5, tzinfo=timezone(timedelta(hours=2))),
+    )
+    assert describe_incomplete(budget) == (
+        "no GitHub token: the unauthenticated rate limit (60 requests an hour) allowed 60 of 1560 repositories, "
+        "next reset 2025-10-01 12:05 UTC; 1,500 skipped, they keep their last known values (2 have none yet) — "
+        f"{TOKEN_HINT}"
+    )
+    failed = IncompleteReason(IncompleteKind.BATCH_FAILED, repos=1, with_token=False, fetched=2, wanted=3)
+    assert describe_incomplete(failed) == (
+        "the run ended early; without a GitHub token 2 of 3 repositories were fetched, 1 skipped, it keeps its "
+        f"last known values — {TOKEN_HINT}"
+    )
 
 
 @pytest.mark.parametrize("rule_id", REPO_RULES)
@@ -212,7 +259,7 @@ def test_nothing_offline(tmp_path: Path, rule_id: str) -> None:
             missing=True,
             pushed_at=NOW - timedelta(days=999),
         ),
-        incomplete=["x"],
+        incomplete=[IncompleteReason(IncompleteKind.BATCH_FAILED, repos=1)],
     )
     assert run(catalog, rule_id, the_facts, offline=True) == []
 

@@ -6,8 +6,11 @@ an in-memory table, parsed with graphql-core; `NOT_FOUND` errors per alias with 
 carries `x-ratelimit-*` headers from a budget that decrements. Faults are switches: a 502 for GraphQL
 batches larger than `max_batch`, a secondary rate limit (403 + retry-after) for the next N requests, 401
 for a token not in `tokens`, any status for the next requests (`fail_next`), an error on one alias
-(`alias_errors`), a redirect of everything to another host (`redirect_all`). Every request is logged with
-its headers (Authorization included) and Host. `latency` delays every answer (the benchmark uses 0.25 s).
+(`alias_errors`), a redirect of everything to another host (`redirect_all`), a verbatim answer for a path
+(`raw`: status, headers, body bytes — bad JSON, wrong types), headers added to every answer (`extra_headers`:
+absurd rate-limit values), and error messages that echo the token back in many encodings (`echo_token`).
+Every request is logged with its headers (Authorization included) and Host. `latency` delays every answer
+(the benchmark uses 0.25 s).
 
     with FakeGithub() as api:
         api.add("openai/whisper", stars=70_000)
@@ -16,6 +19,7 @@ its headers (Authorization included) and Host. `latency` delays every answer (th
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -25,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import quote
 
 import graphql
 import pytest
@@ -171,6 +176,9 @@ class FakeGithub:
         self.redirects: dict[str, str] = {}  # lower "owner/name" → absolute Location of a 301
         self.redirect_all: tuple[int, str] | None = None  # (status, base URL): every request sent there
         self.alias_errors: dict[str, tuple[str, str]] = {}  # lower "owner/name" → GraphQL (type, message)
+        self.raw: dict[str, tuple[int, dict[str, str], bytes]] = {}  # path → the answer, sent as it is
+        self.extra_headers: dict[str, str] = {}  # added to (or replacing) every answer's headers
+        self.echo_token = False  # error messages repeat the token sent, as sent and encoded
         self._lock = threading.Lock()
         self._next_id = 1000
         self._server: ThreadingHTTPServer | None = None
@@ -264,15 +272,19 @@ class FakeGithub:
 
     def answer(self, method: str, path: str, headers: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:
         token = _token(headers.get("authorization"))
+        echo = _echo(token) if self.echo_token and token else ""
         if token is not None and token not in self.tokens:
-            return 401, {}, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}
+            message = f"Bad credentials{echo}"
+            return 401, {}, {"message": message, "documentation_url": "https://docs.github.com/rest"}
         with self._lock:
+            if path in self.raw:
+                return self.raw[path]
             if self.redirect_all is not None:
                 status, base = self.redirect_all
                 return status, {"location": f"{base}{path}"}, {"message": "Moved"}
             if self.fail_next:
                 status = self.fail_next.popleft()
-                return status, {}, {"message": f"fake fault {status}"}
+                return status, {}, {"message": f"fake fault {status}{echo}"}
             if self.secondary_limit > 0 and path != "/rate_limit":
                 self.secondary_limit -= 1
                 return (
@@ -286,6 +298,7 @@ class FakeGithub:
         if method == "POST" and path == "/graphql":
             if token is None:
                 return 401, {}, {"message": "This endpoint requires you to be authenticated."}
+            self._last_token = token
             return self._graphql(body)
         if method != "GET":
             return 404, {}, {"message": "Not Found"}
@@ -342,6 +355,8 @@ class FakeGithub:
             if repo is not None:
                 return 200, limit_headers, repo.rest(self.url)
         return 404, limit_headers, {"message": "Not Found"}
+
+    _last_token: str | None = None
 
     def _graphql(self, body: Any) -> tuple[int, dict[str, str], Any]:
         try:
@@ -404,6 +419,7 @@ class FakeGithub:
             repo = self.find(full) or self.find_old(full)
             if full.lower() in self.alias_errors:
                 kind, message = self.alias_errors[full.lower()]
+                message += _echo(self._last_token) if self.echo_token and self._last_token else ""
                 data[key] = None
                 errors.append({"type": kind, "path": [key], "message": message})
             elif repo is None:
@@ -466,11 +482,11 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/graphql" and isinstance(body, dict):
             repositories = _count_repositories(body.get("query"))
         self.api.record(Logged(method, path, headers.get("host", ""), headers, body, status, repositories))
-        data = json.dumps(payload).encode()
+        data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("content-type", "application/json; charset=utf-8")
         self.send_header("content-length", str(len(data)))
-        for name, value in extra.items():
+        for name, value in {**extra, **self.api.extra_headers}.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
@@ -557,6 +573,26 @@ def fake_github() -> Iterator[FakeGithub]:
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
+
+
+def echoed_forms(token: str) -> list[str]:
+    """The token as a careless server might repeat it: as sent, in other letter cases, URL-encoded, in
+    base64 alone, as git's `x-access-token:` basic credentials, and inside a longer base64 blob."""
+    raw = token.encode()
+    return [
+        token,
+        token.lower(),
+        token.upper(),
+        quote(f"token={token}", safe=""),
+        base64.b64encode(raw).decode(),
+        base64.b64encode(b"x-access-token:" + raw).decode(),
+        base64.urlsafe_b64encode(b"x-access-token:" + raw).decode().rstrip("="),
+        base64.b64encode(b'{"auth":"' + raw + b'"}').decode(),
+    ]
+
+
+def _echo(token: str) -> str:
+    return " (you sent: " + ", ".join(echoed_forms(token)) + ")"
 
 
 def _token(authorization: str | None) -> str | None:

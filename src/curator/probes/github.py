@@ -6,15 +6,22 @@ available: the unauthenticated REST API is asked for as many repositories as its
 
 A failed fetch never produces empty data. Whatever could not be read this run — rate limit exhausted and
 the reset too far away, the API unreachable, one repository answering an error — keeps its last known
-values (`RepoMeta.from_cache`), and `RepoFetch.incomplete` says why in words the `metadata-incomplete` rule
-shows the user.
+values (`RepoMeta.from_cache`), and `RepoFetch.incomplete` says why, as `IncompleteReason` values the
+`metadata-incomplete` rule words for the user.
 
-The token is sent only to the configured API (`github.api_url`): PyGithub follows a 301 only on the same
-host, and nothing else is followed. It never appears in a message, an exception or a repr.
+An answer that is not what the GitHub API sends — a body that is not JSON, a field of the wrong type or
+missing, a rate-limit header that is not a sane number — is a CuratorError naming the API and what was
+wrong: usually `github.api_url` points at something else, and guessing would mark repositories missing.
+
+The token is sent only to the configured API (`github.api_url`), and over plain http only to a loopback
+address: PyGithub follows a 301 only on the same host, and nothing else is followed. It never appears in a
+message, an exception or a repr: the API's own words reach a message only as a short excerpt with the
+token scrubbed in every encoding a server could echo it in (`github_query.Scrubber`).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import time
@@ -31,21 +38,25 @@ from github.Requester import Requester
 from curator import PROJECT_URL, __version__
 from curator.config import GithubSettings
 from curator.errors import CuratorError
-from curator.facts import RepoMeta
+from curator.facts import IncompleteKind, IncompleteReason, RepoMeta
 from curator.probes.github_query import (
+    LATEST_EPOCH,
+    MAX_COUNT,
+    Scrubber,
     alias,
     build_query,
+    header_number,
     parse_datetime,
     query_variables,
     repo_from_graphql,
     repo_from_rest,
+    retry_after_seconds,
 )
 from curator.urls import GithubRepo, github_repo
 
-__all__ = ["TOKEN_ENV_VARS", "TOKEN_HINT", "RepoFetch", "fetch_repos", "token_from_env"]
+__all__ = ["TOKEN_ENV_VARS", "RepoFetch", "fetch_repos", "token_from_env"]
 
 TOKEN_ENV_VARS = ("GITHUB_TOKEN", "GH_TOKEN")
-TOKEN_HINT = "set GITHUB_TOKEN (or GH_TOKEN) to fetch all repositories in a few GraphQL calls"  # noqa: S105
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]  # seconds since the epoch, like time.time
@@ -67,7 +78,7 @@ class RepoFetch:
     `skipped`)."""
 
     metas: dict[str, RepoMeta] = field(default_factory=dict)  # by lower-case "owner/name" as requested
-    incomplete: list[str] = field(default_factory=list)  # why some values are not fresh, one reason each
+    incomplete: list[IncompleteReason] = field(default_factory=list)  # why some values are not fresh
     api_calls: int = 0
     skipped: list[str] = field(default_factory=list)  # keys not fetched this run
 
@@ -91,11 +102,14 @@ def fetch_repos(
     sleep: Sleep = time.sleep,
     clock: Clock = time.time,
     ca_file: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> RepoFetch:
     """Fetch metadata for `repos` (GithubRepo, or "owner/name"; duplicates are asked for once).
+    `progress` is called with the number of repositories each answered request settled.
 
-    Raises CuratorError only for what the user must fix: a token GitHub rejects (401), or an API URL that is
-    not usable. Every other failure ends in partial results, last known values and `incomplete` reasons.
+    Raises CuratorError only for what the user must fix: a token GitHub rejects (401), an API URL that is
+    not usable, or an API whose answers are not GitHub's (malformed). Every other failure ends in partial
+    results, last known values and `incomplete` reasons.
     `ca_file` is a CA bundle to verify the API's certificate with (`SSL_CERT_FILE`).
     """
     fetched_at = now or datetime.fromtimestamp(clock(), UTC)
@@ -115,7 +129,15 @@ def fetch_repos(
         seconds_between_requests=None,  # requests are serial already; PyGithub's spacing would sleep for real
         seconds_between_writes=None,  # a GraphQL query is a POST but not a write
     )
-    run = _Run(gh.requester, settings=settings, token=token, fetched_at=fetched_at, sleep=sleep, clock=clock)
+    run = _Run(
+        gh.requester,
+        settings=settings,
+        token=token,
+        fetched_at=fetched_at,
+        sleep=sleep,
+        clock=clock,
+        progress=progress or _no_progress,
+    )
     try:
         with _quiet_pygithub():
             if token:
@@ -127,6 +149,10 @@ def fetch_repos(
     result.api_calls = run.api_calls
     _finish(result, wanted, run, last_known, has_token=token is not None)
     return result
+
+
+def _no_progress(_settled: int) -> None:
+    pass
 
 
 @contextmanager
@@ -168,12 +194,23 @@ def _api_url(url: str, *, has_token: bool) -> str:
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise CuratorError(f"github.api_url {url!r} is not an http(s) URL")
-    loopback = parts.hostname in {"localhost", "::1"} or parts.hostname.startswith("127.")
-    if has_token and parts.scheme == "http" and not loopback:
+    if has_token and parts.scheme == "http" and not _loopback(parts.hostname):
         raise CuratorError(
-            f"github.api_url {url!r} is plain http: the token would cross the network unencrypted; use https"
+            f"github.api_url {url!r} is plain http: the token would cross the network unencrypted; use https "
+            "(plain http is allowed only to localhost or a loopback IP address)"
         )
     return url
+
+
+def _loopback(host: str) -> bool:
+    """Only a literal loopback address or `localhost` stays on this machine: a name such as
+    `127.example.test` resolves wherever its owner likes."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _finish(
@@ -193,46 +230,34 @@ def _finish(
         if known is not None:
             result.metas[req.key] = replace(known, requested=req.requested, from_cache=True)
     if failed:
-        details = "; ".join(f"{k}: {run.failures[k]}" for k in sorted(failed)[:5])
-        more = f"; and {len(failed) - 5} more" if len(failed) > 5 else ""
         result.incomplete.append(
-            f"GitHub could not return {_count(len(failed), 'repository', 'repositories')} ({details}{more}); "
-            f"{_keep(len(failed), sum(1 for k in failed if k not in last_known))}"
+            IncompleteReason(
+                kind=IncompleteKind.API_ERROR,
+                repos=len(failed),
+                never_known=sum(1 for k in failed if k not in last_known),
+                failures=tuple((k, run.failures[k]) for k in sorted(failed)),
+            )
         )
     rest = [r for r in unfetched if r.key not in failed]
     if not rest:
         return
-    none_yet = sum(1 for r in rest if r.key not in last_known)
-    reason = run.stopped or "the run ended early"
-    keep = _keep(len(rest), none_yet)
-    if has_token:
-        counted = _count(len(rest), "repository", "repositories")
-        result.incomplete.append(f"{reason}; {counted} not fetched, {keep}")
-        return
-    done = len(wanted) - len(unfetched)
-    if run.rate_limited:
-        limit = f" ({run.limit} requests an hour)" if run.limit else ""
-        reset = f", next reset {_when(run.reset_at)}" if run.reset_at else ""
-        result.incomplete.append(
-            f"no GitHub token: the unauthenticated rate limit{limit} allowed {done} of {len(wanted)} "
-            f"repositories{reset}; {len(rest):,} skipped, {keep} — {TOKEN_HINT}"
+    stopped = IncompleteReason(
+        kind=IncompleteKind.RATE_LIMITED if run.rate_limited else IncompleteKind.BATCH_FAILED,
+        repos=len(rest),
+        never_known=sum(1 for r in rest if r.key not in last_known),
+        detail=run.stopped,
+        with_token=has_token,
+    )
+    if not has_token:
+        stopped = replace(
+            stopped,
+            kind=IncompleteKind.NO_TOKEN_BUDGET if run.rate_limited else IncompleteKind.BATCH_FAILED,
+            fetched=len(wanted) - len(unfetched),
+            wanted=len(wanted),
+            hourly_limit=run.limit,
+            reset_at=datetime.fromtimestamp(run.reset_at, UTC) if run.reset_at is not None else None,
         )
-    else:
-        result.incomplete.append(
-            f"{reason}; without a GitHub token {done} of {len(wanted)} repositories were fetched, "
-            f"{len(rest):,} skipped, {keep} — {TOKEN_HINT}"
-        )
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
-
-
-def _keep(n: int, none_yet: int) -> str:
-    text = f"{'it keeps its' if n == 1 else 'they keep their'} last known values"
-    if none_yet:
-        text += f" ({none_yet:,} {'has' if none_yet == 1 else 'have'} none yet)"
-    return text
+    result.incomplete.append(stopped)
 
 
 # --- one run --------------------------------------------------------------------------------------------
@@ -247,11 +272,17 @@ class _Stop(Exception):
         self.rate_limited = rate_limited
 
 
+_NOT_JSON = object()  # a body that is not JSON (an HTML error page, a proxy's text, truncated bytes)
+
+
 @dataclass(frozen=True, slots=True)
 class _Reply:
+    verb: str
+    url: str  # as requested: relative to the API, or the GraphQL URL
     status: int
     headers: Mapping[str, str]  # lower-case names
-    body: Any  # parsed JSON, or None
+    body: Any  # parsed JSON, None for an empty body, or _NOT_JSON
+    text: str  # the body as sent, for an excerpt
 
 
 class _Run:
@@ -266,10 +297,13 @@ class _Run:
         fetched_at: datetime,
         sleep: Sleep,
         clock: Clock,
+        progress: Callable[[int], None],
     ) -> None:
         self._requester = requester
+        self._progress = progress
         self._settings = settings
-        self._token = token
+        self._scrubber = Scrubber(token)
+        self._has_token = token is not None
         self._fetched_at = fetched_at
         self._sleep = sleep
         self._clock = clock
@@ -301,14 +335,18 @@ class _Run:
                 body = {"query": build_query(len(chunk)), "variables": variables}
                 url = self._requester.graphql_url
                 reply = self.request("POST", url, body, cost=cost, split=len(chunk) > 1)
-                payload = _mapping(reply.body)
-                errors = [e for e in payload.get("errors") or [] if isinstance(e, dict)]
+                if reply.status in SPLIT_STATUSES:
+                    payload: Mapping[str, Any] = _mapping(reply.body)
+                    errors = [e for e in payload.get("errors") or [] if isinstance(e, dict)]
+                else:
+                    payload = self._object(reply)
+                    errors = self._errors(reply, payload)
                 data = payload.get("data")
                 if reply.status in SPLIT_STATUSES or (reply.status == 200 and _timed_out(data, errors)):
                     # Too big to answer in time: ask again for half as many, and keep that size from now on.
                     gateway_failures += 1
                     if len(chunk) == 1 and gateway_failures >= ATTEMPTS:
-                        raise _Stop(f"GitHub's GraphQL API failed ({_describe(reply, errors)})")
+                        raise _Stop(f"GitHub's GraphQL API failed ({self._describe(reply, errors)})")
                     size = max(1, (len(chunk) + 1) // 2)
                     self._backoff(gateway_failures)
                     continue
@@ -319,17 +357,22 @@ class _Run:
                         raise _Stop("GitHub's GraphQL rate limit stays used up", rate_limited=True)
                     self._wait_for_reset()
                     continue
-                if reply.status != 200 or not isinstance(data, dict):
-                    raise _Stop(f"GitHub's GraphQL API answered {_describe(reply, errors)}")
+                if reply.status != 200 or data is None:
+                    raise _Stop(f"GitHub's GraphQL API answered {self._describe(reply, errors)}")
+                if not isinstance(data, dict):
+                    self._malformed(reply, f"'data' is {_kind(data)}, not an object")
                 gateway_failures = limited = 0
-                cost = self._note_graphql_rate(data.get("rateLimit"), cost)
-                self._take_graphql(chunk, data, errors)
+                cost = self._note_graphql_rate(reply, data.get("rateLimit"), cost)
+                self._take_graphql(reply, chunk, data, errors)
                 i += len(chunk)
+                self._progress(len(chunk))
         except _Stop as stop:
-            self.stopped = self._scrub(stop.reason)
+            self.stopped = self._scrubber(stop.reason)
             self.rate_limited = stop.rate_limited
 
-    def _take_graphql(self, chunk: list[_Request], data: Mapping[str, Any], errors: list[dict[str, Any]]) -> None:
+    def _take_graphql(
+        self, reply: _Reply, chunk: list[_Request], data: Mapping[str, Any], errors: list[dict[str, Any]]
+    ) -> None:
         by_alias: dict[str, dict[str, Any]] = {}
         for error in errors:
             path = error.get("path")
@@ -343,30 +386,37 @@ class _Run:
                 try:
                     self.metas[req.key] = repo_from_graphql(req.requested, value, self._fetched_at)
                 except ValueError as exc:
-                    self.failures[req.key] = self._scrub(f"unexpected answer: {exc}")
+                    self._malformed(reply, f"repository {req.requested} ({name}): {exc}")
+            elif value is not None:
+                self._malformed(reply, f"repository {req.requested} ({name}) is {_kind(value)}, not an object")
             elif problem is not None and problem.get("type") == "NOT_FOUND":
                 self.metas[req.key] = self._missing(req)
             elif problem is not None:
                 message = problem.get("message") or problem.get("type") or "error"
-                self.failures[req.key] = self._scrub(str(message))
+                self.failures[req.key] = self._scrubber.excerpt(str(message))
             else:
                 self.failures[req.key] = "no data and no error in GitHub's answer"
 
     def _missing(self, req: _Request) -> RepoMeta:
         return RepoMeta(requested=req.requested, missing=True, fetched_at=self._fetched_at)
 
-    def _note_graphql_rate(self, rate: object, cost: int) -> int:
+    def _note_graphql_rate(self, reply: _Reply, rate: object, cost: int) -> int:
+        if rate is None:
+            return cost  # an Enterprise server without rate limiting
         if not isinstance(rate, dict):
-            return cost
-        if isinstance(rate.get("remaining"), int):
-            self.remaining = rate["remaining"]
+            self._malformed(reply, f"'rateLimit' is {_kind(rate)}, not an object")
+        remaining, used = rate.get("remaining"), rate.get("cost")
+        for name, value in (("remaining", remaining), ("cost", used)):
+            if value is not None and (not _count_value(value)):
+                self._malformed(reply, f"rateLimit.{name} is {_kind(value)}, not a count")
         try:
             reset = parse_datetime(rate.get("resetAt"))
-        except ValueError:
-            reset = None
+        except ValueError as exc:
+            self._malformed(reply, f"rateLimit.resetAt: {exc}")
+        if isinstance(remaining, int):
+            self.remaining = remaining
         if reset is not None:
             self.reset_at = reset.timestamp()
-        used = rate.get("cost")
         return used if isinstance(used, int) and used > 0 else cost
 
     # --- REST, without a token
@@ -376,29 +426,41 @@ class _Run:
             self._rest_budget()
             for req in wanted:
                 reply = self.request("GET", f"/repos/{req.owner}/{req.name}", cost=1)
-                if reply.status == 200 and isinstance(reply.body, dict):
+                if reply.status == 200:
                     try:
-                        meta = repo_from_rest(req.requested, reply.body, self._fetched_at)
+                        meta = repo_from_rest(req.requested, self._object(reply), self._fetched_at)
                     except ValueError as exc:
-                        self.failures[req.key] = self._scrub(f"unexpected answer: {exc}")
-                        continue
+                        self._malformed(reply, f"repository {req.requested}: {exc}")
                     if meta.name_with_owner and meta.name_with_owner.lower() != req.key:
                         self.api_calls += 1  # renamed: PyGithub followed a 301 to /repositories/{id}
                     self.metas[req.key] = meta
                 elif reply.status == 404:
+                    # GitHub's 404 is JSON with a message; an HTML page means the URL is not the API, and
+                    # taking it for "this repository is gone" would turn a typo into errors for every entry.
+                    if _message(self._object(reply)) is None:
+                        self._malformed(reply, "a 404 without GitHub's JSON message")
                     self.metas[req.key] = self._missing(req)
                 else:
-                    self.failures[req.key] = self._scrub(_describe(reply, []))
+                    self.failures[req.key] = self._describe(reply, [])
+                self._progress(1)
         except _Stop as stop:
-            self.stopped = self._scrub(stop.reason)
+            self.stopped = self._scrubber(stop.reason)
             self.rate_limited = stop.rate_limited
 
     def _rest_budget(self) -> None:
         """`GET /rate_limit` costs nothing and tells how many repositories fit in this hour."""
         reply = self.request("GET", "/rate_limit", cost=0)
-        core = _mapping(_mapping(_mapping(reply.body).get("resources")).get("core"))
-        if reply.status != 200 or not core:
+        if reply.status != 200:
             return  # e.g. GitHub Enterprise without rate limiting: 404 "Rate limiting is not enabled."
+        resources = self._object(reply).get("resources")
+        core = _mapping(resources).get("core") if resources is not None else None
+        if core is None:
+            return
+        if not isinstance(core, dict):
+            self._malformed(reply, f"resources.core is {_kind(core)}, not an object")
+        for name in ("remaining", "limit", "reset"):
+            if name in core and not _count_value(core[name], allow_float=name == "reset"):
+                self._malformed(reply, f"resources.core.{name} is {_kind(core[name])}, not a count")
         if isinstance(core.get("remaining"), int):
             self.remaining = core["remaining"]
         if isinstance(core.get("limit"), int):
@@ -433,10 +495,18 @@ class _Run:
                     f"the GitHub API at {self._requester.base_url} redirected to another host; curator does "
                     "not follow it, so the token stays with the configured API"
                 ) from None
+            except (ValueError, OverflowError) as exc:
+                # PyGithub turns x-ratelimit-remaining, -limit and -reset into ints as it reads the answer:
+                # "inf" overflows, "nan" and text do not convert.
+                raise CuratorError(
+                    f"the GitHub API at {self._requester.base_url} sent a malformed answer to {verb} "
+                    f"{self._shown(url)}: a rate-limit header (x-ratelimit-remaining, x-ratelimit-limit or "
+                    f"x-ratelimit-reset) is not a finite number ({self._scrubber.excerpt(str(exc))})"
+                ) from None
             self.api_calls += 1
             headers = {str(k).lower(): str(v) for k, v in raw_headers.items()}
-            reply = _Reply(status, headers, _json(text))
-            self._note_rate(headers)
+            reply = _Reply(verb, url, status, headers, _json(text), text or "")
+            self._note_rate(reply)
             if status == 401:
                 self._unauthorized(reply)
             if status in {403, 429} and self._is_rate_limit(reply):
@@ -456,8 +526,9 @@ class _Run:
             return reply
 
     def _unauthorized(self, reply: _Reply) -> NoReturn:
-        message = self._scrub(_message(reply.body) or "unauthorized")
-        if self._token:
+        message = _message(reply.body)
+        message = self._scrubber.excerpt(message) if message else "unauthorized"
+        if self._has_token:
             raise CuratorError(
                 f"GitHub rejected the token (401): {message}. Check GITHUB_TOKEN / GH_TOKEN: "
                 "it may be expired, revoked or for another GitHub host."
@@ -475,7 +546,10 @@ class _Run:
         return "rate limit" in (_message(reply.body) or "").lower()
 
     def _wait_rate_limit(self, reply: _Reply, waits: int) -> None:
-        retry_after = _seconds(reply.headers.get("retry-after"))
+        try:
+            retry_after = retry_after_seconds(reply.headers.get("retry-after"), self._clock())
+        except ValueError as exc:
+            self._malformed(reply, str(exc))
         if retry_after is not None:  # secondary rate limit: GitHub names the wait
             self._wait(retry_after, "GitHub's secondary rate limit asks to wait")
         elif reply.headers.get("x-ratelimit-remaining") == "0":
@@ -484,10 +558,14 @@ class _Run:
         else:  # a secondary limit without retry-after: at least a minute, longer each time
             self._wait(SECONDARY_WAIT * 2 ** (waits - 1), "GitHub's secondary rate limit asks to wait")
 
-    def _note_rate(self, headers: Mapping[str, str]) -> None:
-        remaining = _seconds(headers.get("x-ratelimit-remaining"))
-        reset = _seconds(headers.get("x-ratelimit-reset"))
-        limit = _seconds(headers.get("x-ratelimit-limit"))
+    def _note_rate(self, reply: _Reply) -> None:
+        headers = reply.headers
+        try:
+            remaining = header_number("x-ratelimit-remaining", headers.get("x-ratelimit-remaining"), maximum=MAX_COUNT)
+            reset = header_number("x-ratelimit-reset", headers.get("x-ratelimit-reset"), maximum=LATEST_EPOCH)
+            limit = header_number("x-ratelimit-limit", headers.get("x-ratelimit-limit"), maximum=MAX_COUNT)
+        except ValueError as exc:
+            self._malformed(reply, str(exc))
         if remaining is not None:
             self.remaining = int(remaining)
         if reset is not None:
@@ -520,8 +598,41 @@ class _Run:
     def _backoff(self, attempt: int) -> None:
         self._sleep(min(BACKOFF_CAP, 2.0 ** (attempt - 1)))
 
-    def _scrub(self, text: str) -> str:
-        return text.replace(self._token, "***") if self._token else text
+    # --- what reaches a message
+
+    def _object(self, reply: _Reply) -> Mapping[str, Any]:
+        """The body of an answer that must be a JSON object."""
+        if reply.body is _NOT_JSON or reply.body is None:
+            shown = self._scrubber.excerpt(reply.text, 80)
+            what = "is empty" if not reply.text.strip() else f"is not JSON: '{shown}'"
+            self._malformed(reply, f"the body {what}")
+        if not isinstance(reply.body, dict):
+            self._malformed(reply, f"the body is {_kind(reply.body)}, not an object")
+        return reply.body
+
+    def _errors(self, reply: _Reply, payload: Mapping[str, Any]) -> list[dict[str, Any]]:
+        errors = payload.get("errors")
+        if errors is None:
+            return []
+        if not isinstance(errors, list) or not all(isinstance(e, dict) for e in errors):
+            self._malformed(reply, "'errors' is not a list of objects")
+        return errors
+
+    def _malformed(self, reply: _Reply, what: str) -> NoReturn:
+        raise CuratorError(
+            f"the GitHub API at {self._requester.base_url} sent a malformed answer to {reply.verb} "
+            f"{self._shown(reply.url)} (HTTP {reply.status}): {self._scrubber.excerpt(what, 300)}. Is "
+            "github.api_url the API of a GitHub server?"
+        ) from None  # called from `except` blocks: the chained error would show the API's raw words
+
+    def _shown(self, url: str) -> str:
+        return url.removeprefix(self._requester.base_url) or "/"
+
+    def _describe(self, reply: _Reply, errors: Sequence[Mapping[str, Any]]) -> str:
+        detail = _message(reply.body) or "; ".join(str(e.get("message")) for e in errors[:3] if e.get("message"))
+        if not detail and reply.body is _NOT_JSON:
+            detail = reply.text
+        return f"HTTP {reply.status}: {self._scrubber.excerpt(detail)}" if detail else f"HTTP {reply.status}"
 
 
 def _when(epoch: float) -> str:
@@ -534,19 +645,19 @@ def _rate_limited(errors: list[dict[str, Any]]) -> bool:
 
 def _timed_out(data: object, errors: list[dict[str, Any]]) -> bool:
     """No data at all, and GitHub says nothing more useful than that the query took too long."""
-    if isinstance(data, dict) or _rate_limited(errors):
+    if data is not None or _rate_limited(errors):
         return False
     text = " ".join(str(e.get("message", "")) for e in errors).lower()
     return not errors or "timeout" in text or "timed out" in text or "something went wrong" in text
 
 
-def _json(text: str) -> Any:
+def _json(text: str | None) -> Any:
     if not text:
         return None
     try:
         return json.loads(text)
-    except ValueError:
-        return None
+    except (ValueError, RecursionError):  # RecursionError: nesting too deep for the parser
+        return _NOT_JSON
 
 
 def _mapping(value: object) -> Mapping[str, Any]:
@@ -558,15 +669,23 @@ def _message(body: object) -> str | None:
     return message if isinstance(message, str) else None
 
 
-def _seconds(value: str | None) -> float | None:
+def _kind(value: object) -> str:
+    """A JSON value's type in JSON's words, for a message."""
     if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return None
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return "an object" if isinstance(value, dict) else type(value).__name__
 
 
-def _describe(reply: _Reply, errors: Sequence[Mapping[str, Any]]) -> str:
-    detail = _message(reply.body) or "; ".join(str(e.get("message")) for e in errors[:3] if e.get("message"))
-    return f"HTTP {reply.status}: {detail}" if detail else f"HTTP {reply.status}"
+def _count_value(value: object, *, allow_float: bool = False) -> bool:
+    if isinstance(value, bool):
+        return False
+    kinds = (int, float) if allow_float else (int,)
+    return isinstance(value, kinds) and 0 <= value <= (LATEST_EPOCH if allow_float else MAX_COUNT)

@@ -3,13 +3,21 @@
 No I/O here. `REPO_QUERY` is the one-repository form of the query and is what `graphql-check` validates
 against GitHub's schema; `build_query(n)` repeats its aliased `repository` field n times and nothing else
 (a test holds `build_query(1)` equal to `REPO_QUERY`).
+
+Also pure, for the probe: `Scrubber`, which keeps a token out of anything the API sent back before it
+reaches a message, and the checks of the numbers in rate-limit headers.
 """
 
 from __future__ import annotations
 
+import base64
+import math
+import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from curator.facts import RepoMeta
 
@@ -155,3 +163,98 @@ def repo_from_rest(requested: str, data: Mapping[str, Any], fetched_at: datetime
         latest_release_at=None,
         fetched_at=fetched_at,
     )
+
+
+# --- what of an answer may reach a message -----------------------------------------------------------------
+
+EXCERPT_CHARS = 200  # of an API's own words in a message: enough to recognise, too little to dump a page
+_TOKEN_SHAPES = re.compile(r"\b(?:gh[opusr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})")
+_MIN_SCRUBBED = 8  # a token this short is a test's placeholder; scrubbing its letters would garble text
+
+
+class Scrubber:
+    """Removes a token from text the API sent back, in the forms a server could echo it: as sent, in
+    another letter case, URL-encoded, and base64 (of the token alone, of `x-access-token:TOKEN`, or of any
+    longer text that contains it — the encoding's middle does not depend on what surrounds the token), and
+    anything shaped like a GitHub token at all. Never shows its token (repr included)."""
+
+    def __init__(self, token: str | None) -> None:
+        forms: set[str] = set()
+        if token and len(token) >= _MIN_SCRUBBED:
+            raw = token.encode()
+            forms |= {token, quote(token, safe=""), quote_plus(token)}
+            for text in (raw, b"x-access-token:" + raw):
+                for encode in (base64.b64encode, base64.urlsafe_b64encode):
+                    encoded = encode(text).decode()
+                    forms |= {encoded, encoded.rstrip("=")}
+            forms |= {core for core in _base64_cores(raw) if len(core) >= _MIN_SCRUBBED}
+        self._exact = token if token and len(token) < _MIN_SCRUBBED else None
+        alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+        self._pattern = re.compile(alternatives, re.IGNORECASE) if alternatives else None
+
+    def __repr__(self) -> str:
+        return "<Scrubber>"
+
+    def __call__(self, text: str) -> str:
+        if self._exact:
+            text = text.replace(self._exact, "***")
+        if self._pattern is not None:
+            text = self._pattern.sub("***", text)
+        return _TOKEN_SHAPES.sub("***", text)
+
+    def excerpt(self, text: str, limit: int = EXCERPT_CHARS) -> str:
+        """Outside text fit for a message: scrubbed (first, so no cut can leave half a token), control and
+        other unprintable characters escaped, and cut to `limit` characters."""
+        shown = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in self(text))
+        shown = " ".join(shown.split())
+        return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _base64_cores(raw: bytes) -> set[str]:
+    """For each of the three byte alignments the token can have inside a longer text, the base64 characters
+    that encode only the token's own bytes."""
+    cores = set()
+    for pad in range(3):
+        encoded = base64.b64encode(b"\0" * pad + raw).decode().rstrip("=")
+        start = 4 if pad else 0  # the first group mixes in bytes before the token
+        whole = (pad + len(raw)) // 3 * 4  # characters of complete groups
+        cores.add(encoded[start:whole])
+    return cores
+
+
+# --- numbers in headers ------------------------------------------------------------------------------------
+
+MAX_COUNT = 10**9  # no budget is bigger: a larger remaining or limit is a broken answer
+LATEST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z, the last instant a datetime can hold
+
+
+def header_number(name: str, value: str | None, *, maximum: float) -> float | None:
+    """A number header (`x-ratelimit-*`, `retry-after` in seconds): None when absent; ValueError when it is
+    not a finite number between 0 and `maximum` ("inf", "nan", "-1", "1e400" and text all are)."""
+    if value is None:
+        return None
+    try:
+        number = float(value.strip())
+    except ValueError:
+        raise ValueError(f"{name} is not a number") from None
+    if not math.isfinite(number) or number < 0 or number > maximum:
+        raise ValueError(f"{name} is not a number between 0 and {maximum:g}")
+    return number
+
+
+def retry_after_seconds(value: str | None, now: float) -> float | None:
+    """`retry-after` as seconds from `now`: a number of seconds, or an HTTP date (RFC 9110). ValueError for
+    anything else."""
+    if value is None:
+        return None
+    try:
+        return header_number("retry-after", value, maximum=MAX_COUNT)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        raise ValueError("retry-after is neither a number of seconds nor an HTTP date") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - now)

@@ -20,7 +20,7 @@ from curator.catalog.occurrences import LinkOccurrence, link_occurrences
 from curator.facts import LinkHistory, LinkResult, LinkState
 from curator.findings import Finding, Fix, Severity
 from curator.rules.base import RuleContext, entry_finding, rule
-from curator.state import is_confirmed_failure
+from curator.rules.history import is_confirmed_failure
 
 PERMANENT_REDIRECTS = frozenset({301, 308})
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 from curator.catalog.occurrences import LinkOccurrence, link_occurrences
-from curator.facts import LinkHistory, RepoMeta
+from curator.facts import IncompleteKind, IncompleteReason, LinkHistory, RepoMeta
 from curator.findings import Finding, Fix, Severity
 from curator.rules.base import RULES, RuleContext, entry_finding, rule
-from curator.state import is_confirmed_failure
+from curator.rules.history import is_confirmed_failure
 from curator.urls import GithubRepo, github_repo
 
 
@@ -236,5 +236,46 @@ def metadata_incomplete(ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(
             rule="metadata-incomplete",
             severity=RULES["metadata-incomplete"].severity,
-            message=f"repository metadata is incomplete: {reason}",
+            message=f"repository metadata is incomplete: {describe_incomplete(reason)}",
         )
+
+
+TOKEN_HINT = "set GITHUB_TOKEN (or GH_TOKEN) to fetch all repositories in a few GraphQL calls"  # noqa: S105
+SHOWN_FAILURES = 5  # repositories named in an api-error reason; the rest are counted
+
+
+def describe_incomplete(reason: IncompleteReason) -> str:
+    """One reason in words: what happened, how many repositories it touched, and what they show instead."""
+    keep = _keep(reason.repos, reason.never_known)
+    if reason.kind is IncompleteKind.API_ERROR:
+        shown = reason.failures[:SHOWN_FAILURES]
+        details = "; ".join(f"{repo}: {message}" for repo, message in shown)
+        more = f"; and {len(reason.failures) - len(shown)} more" if len(reason.failures) > len(shown) else ""
+        what = _count(reason.repos, "repository", "repositories")
+        return f"GitHub could not return {what} ({details}{more}); {keep}"
+    why = reason.detail or "the run ended early"
+    if reason.with_token:
+        return f"{why}; {_count(reason.repos, 'repository', 'repositories')} not fetched, {keep}"
+    if reason.kind is IncompleteKind.NO_TOKEN_BUDGET:
+        limit = f" ({reason.hourly_limit} requests an hour)" if reason.hourly_limit else ""
+        reset_at = reason.reset_at.astimezone(UTC) if reason.reset_at else None
+        reset = f", next reset {reset_at:%Y-%m-%d %H:%M} UTC" if reset_at else ""
+        return (
+            f"no GitHub token: the unauthenticated rate limit{limit} allowed {reason.fetched} of {reason.wanted} "
+            f"repositories{reset}; {reason.repos:,} skipped, {keep} — {TOKEN_HINT}"
+        )
+    return (
+        f"{why}; without a GitHub token {reason.fetched} of {reason.wanted} repositories were fetched, "
+        f"{reason.repos:,} skipped, {keep} — {TOKEN_HINT}"
+    )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def _keep(n: int, none_yet: int) -> str:
+    text = f"{'it keeps its' if n == 1 else 'they keep their'} last known values"
+    if none_yet:
+        text += f" ({none_yet:,} {'has' if none_yet == 1 else 'have'} none yet)"
+    return text
