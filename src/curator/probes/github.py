@@ -263,6 +263,18 @@ def _finish(
 # --- one run --------------------------------------------------------------------------------------------
 
 
+class _Transient(Exception):
+    """A fault worth another try; `reason` (with `{attempts}` filled in) is what the user reads when the
+    tries run out."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.template = reason
+
+    def reason(self, attempts: int) -> str:
+        return self.template.replace("{attempts}", str(attempts))
+
+
 class _Stop(Exception):
     """End the run early: what is left keeps its last known values. `reason` is shown to the user."""
 
@@ -472,8 +484,28 @@ class _Run:
 
     def request(self, verb: str, url: str, body: object = None, *, cost: int, split: bool = False) -> _Reply:
         """Send one request. Waits out rate limits within `max_rate_limit_wait`, retries transient faults
-        with backoff, and raises _Stop when neither helps. A 502/504 is returned when `split` is set."""
-        faults = 0
+        (a refused or reset connection, a 5xx) with exponential backoff through tenacity — the one retry
+        style of the probes — and raises _Stop when neither helps. A 502/504 is returned when `split` is set."""
+        from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+
+        def give_up(state: RetryCallState) -> NoReturn:
+            assert state.outcome is not None
+            fault = state.outcome.exception()
+            assert isinstance(fault, _Transient)
+            raise _Stop(fault.reason(state.attempt_number))
+
+        retrying = Retrying(
+            stop=stop_after_attempt(ATTEMPTS),
+            wait=lambda state: min(BACKOFF_CAP, 2.0 ** (state.attempt_number - 1)),
+            retry=retry_if_exception_type(_Transient),
+            sleep=self._sleep,
+            retry_error_callback=give_up,
+        )
+        reply: _Reply = retrying(self._attempt, verb, url, body, cost=cost, split=split)
+        return reply
+
+    def _attempt(self, verb: str, url: str, body: object, *, cost: int, split: bool) -> _Reply:
+        """One try, rate-limit waits included (GitHub names those waits; they are not backoff)."""
         waits = 0
         while True:
             if cost and self.remaining is not None and self.remaining < cost:
@@ -482,13 +514,9 @@ class _Run:
                 status, raw_headers, text = self._requester.requestJson(verb, url, input=body)
             except OSError as exc:  # requests' errors: refused, reset, timed out, TLS
                 self.api_calls += 1
-                faults += 1
-                if faults >= ATTEMPTS:
-                    raise _Stop(
-                        f"the GitHub API at {self._requester.base_url} is unreachable ({type(exc).__name__})"
-                    ) from None
-                self._backoff(faults)
-                continue
+                raise _Transient(
+                    f"the GitHub API at {self._requester.base_url} is unreachable ({type(exc).__name__})"
+                ) from None
             except RuntimeError:  # PyGithub refuses a redirect to another host or scheme
                 self.api_calls += 1
                 raise _Stop(
@@ -518,11 +546,7 @@ class _Run:
             if status in SPLIT_STATUSES and split:
                 return reply
             if status in RETRY_STATUSES:
-                faults += 1
-                if faults >= ATTEMPTS:
-                    raise _Stop(f"GitHub API answered {status} {faults} times in a row")
-                self._backoff(faults)
-                continue
+                raise _Transient(f"GitHub API answered {status} {{attempts}} times in a row")
             return reply
 
     def _unauthorized(self, reply: _Reply) -> NoReturn:
