@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from curator.catalog.models import CatalogFile, Column, Entry, is_month
 from curator.errors import CatalogError, Problem
 from curator.places import display_path, dotted
-from curator.yamlpos import PathKey, Positions, YamlLoadError, load_data, load_yaml
+from curator.yamlpos import PathKey, Positions, YamlLoadError, load_data, load_yaml, plain_scalars, quote_hint
 
 CATALOG_SUFFIXES = (".yaml", ".yml")
 
@@ -122,7 +122,9 @@ def load_text(
         model = CatalogFile.model_validate(data)
     except ValidationError as exc:
         where = known[0] if known else load_yaml(text)[1]
-        return None, [_format_error(shown, where, err) for err in exc.errors()]
+        errors = exc.errors()
+        typed = plain_scalars(text) if any(_typed_string(err) for err in errors) else {}
+        return None, [_format_error(shown, where, err, typed) for err in errors]
     semantic = semantic_problems(model)
     if semantic:
         where = known[0] if known else load_yaml(text)[1]
@@ -170,7 +172,12 @@ def semantic_problems(model: CatalogFile) -> list[tuple[PathKey, str]]:
     return out
 
 
-def _format_error(shown: str, positions: Positions, err: Any) -> Problem:
+def _typed_string(err: Any) -> bool:
+    """A string was expected where YAML read a number, a date, a boolean: the value wants quotes."""
+    return bool(err["type"] == "string_type" and err.get("input") is not None)
+
+
+def _format_error(shown: str, positions: Positions, err: Any, typed: dict[tuple[int, int], str]) -> Problem:
     loc: PathKey = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -182,6 +189,8 @@ def _format_error(shown: str, positions: Positions, err: Any) -> Problem:
         message = _pattern_message(loc)
     elif kind == "missing":
         message = "required field is missing"
+    elif _typed_string(err) and typed.get((line, col)):
+        message += quote_hint(typed[(line, col)])
     return Problem(shown, f"{dotted(loc)}: {message}", line, col)
 
 
