@@ -22,9 +22,14 @@ from markdown_it import MarkdownIt
 
 from curator.catalog.models import CatalogFile, Column, Entry, ExtraLink
 from curator.errors import CuratorError
+from curator.markdown.files import LineEdit, apply_edits
 from curator.markdown.links import format_link
 
 MARKER_RE = re.compile(r"^ {0,3}<!--\s*curator:(?P<kind>begin|end)\s+(?P<stem>\S+?)\s*-->\s*$")
+# A marker names a catalog file (`<stem>.yaml`), and `curator import` writes that file: a name that could
+# be a path (`../x`, `/etc/x`) must never get that far. These are the names the importer gives.
+MARKER_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+MARKER_NAME_RULE = "lower-case letters, digits and '-', starting with a letter or digit"
 
 _DELIMITERS = {None: "---", "left": ":---", "center": ":---:", "right": "---:"}
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -36,6 +41,10 @@ class MarkerError(CuratorError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+def is_marker_name(stem: str) -> bool:
+    return MARKER_NAME.fullmatch(stem) is not None
 
 
 def begin_marker(stem: str) -> str:
@@ -119,9 +128,21 @@ def _code_lines(text: str) -> set[int]:
 
 def marker_regions(text: str, source: str) -> tuple[list[Region], list[str]]:
     """The marked regions of `text` and, one line each, every problem with the markers."""
+    regions, problems, _ = _scan_markers(text, source)
+    return regions, problems
+
+
+def bad_marker_names(text: str, source: str) -> list[str]:
+    """One line for each marker whose name is not a plain name (a path, upper case, ...)."""
+    return _scan_markers(text, source)[2]
+
+
+def _scan_markers(text: str, source: str) -> tuple[list[Region], list[str], list[str]]:
+    """Regions, every problem, and the problems with names among them."""
     code = _code_lines(text)
     regions: list[Region] = []
     problems: list[str] = []
+    bad_names: list[str] = []
     seen: dict[str, int] = {}
     open_stem: str | None = None
     open_line = 0
@@ -130,6 +151,11 @@ def marker_regions(text: str, source: str) -> tuple[list[Region], list[str]]:
         if match is None or index in code:
             continue
         kind, stem, number = match.group("kind"), match.group("stem"), index + 1
+        if not is_marker_name(stem):
+            shown = stem if len(stem) <= 60 else stem[:59] + "…"
+            bad_names.append(f"{source}:{number}: marker name {shown!r} is not a plain name ({MARKER_NAME_RULE})")
+            problems.append(bad_names[-1])
+            continue
         if kind == "begin":
             if open_stem is not None:
                 problems.append(
@@ -158,7 +184,7 @@ def marker_regions(text: str, source: str) -> tuple[list[Region], list[str]]:
             f"{source}:{open_line}: begin marker for {open_stem!r} has no end marker "
             f"({end_marker(open_stem)} on a line of its own)"
         )
-    return regions, problems
+    return regions, problems, bad_names
 
 
 def splice(readme: str, tables: Mapping[str, str], source: str) -> str:
@@ -167,6 +193,11 @@ def splice(readme: str, tables: Mapping[str, str], source: str) -> str:
     Raises MarkerError when the markers are broken, when a marker names a table that is not in
     `tables`, or when a table has no region (its content would silently go missing from the README).
     """
+    return apply_edits(readme, splice_edits(readme, tables, source))
+
+
+def splice_edits(readme: str, tables: Mapping[str, str], source: str) -> list[LineEdit]:
+    """What `splice` changes, as line edits (for writing the file back with its line endings)."""
     regions, problems = marker_regions(readme, source)
     for region in regions:
         if region.stem not in tables:
@@ -177,15 +208,19 @@ def splice(readme: str, tables: Mapping[str, str], source: str) -> str:
             )
     marked = {r.stem for r in regions}
     for stem in tables:
-        if stem not in marked:
+        if not is_marker_name(stem):
+            problems.append(
+                f"{source}: catalog file {stem}.yaml cannot have a region: marker names take {MARKER_NAME_RULE}; "
+                "rename the file"
+            )
+        elif stem not in marked:
             problems.append(
                 f"{source}: no region for catalog file {stem}.yaml: add the lines {begin_marker(stem)} and "
                 f"{end_marker(stem)} where its table belongs"
             )
     if problems:
         raise MarkerError(problems)
-    lines = readme.split("\n")
-    for region in sorted(regions, key=lambda r: r.begin_line, reverse=True):
-        body = [*tables[region.stem].rstrip("\n").split("\n"), ""]
-        lines[region.begin_line : region.end_line - 1] = body
-    return "\n".join(lines)
+    return [
+        LineEdit(region.begin_line, region.end_line - 1, (*tables[region.stem].rstrip("\n").split("\n"), ""))
+        for region in regions
+    ]
