@@ -77,3 +77,18 @@ def test_import_does_not_follow_planted_links(tmp_path: Path, victim: Path) -> N
     assert (catalog / "tools.yaml").read_text(encoding="utf-8").startswith("# yaml-language-server")
     assert victim.read_text(encoding="utf-8") == "private\n"
     assert victim.stat().st_mode & 0o7777 == 0o600
+
+
+def test_import_writes_nothing_when_a_target_is_a_link(
+    tmp_path: Path, victim: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(TABLE, encoding="utf-8")
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    (catalog / "schema.json").symlink_to(victim)
+    assert main(["import", str(readme), "--catalog", str(catalog), "--force"]) == 2
+    assert "schema.json: symbolic link(s); refusing to write through them, nothing written" in capsys.readouterr().err
+    assert sorted(p.name for p in catalog.iterdir()) == ["schema.json"]
+    assert readme.read_text(encoding="utf-8") == TABLE
+    assert victim.read_text(encoding="utf-8") == "private\n"

@@ -83,6 +83,11 @@ def run_import(*, markdown: Path, catalog: Path, force: bool, dry_run: bool) -> 
     for table in result.skipped:
         print(f"left the comparison table at {source.shown}:{table.start_line} as prose")
     if not dry_run:
+        # Every target checked before the first write: a refused link must not leave half an import.
+        links = [p for p in [*outputs, catalog / SCHEMA_FILE, markdown] if p.is_symlink()]
+        if links:
+            names = ", ".join(display_path(p) for p in links)
+            raise CuratorError(f"{names}: symbolic link(s); refusing to write through them, nothing written")
         for path, text in outputs.items():
             write_text(path, text)
         write_text(catalog / SCHEMA_FILE, schema_json())
