@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from curator.errors import CuratorError
@@ -37,6 +36,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         if stat.S_ISLNK(current.st_mode):
             raise CuratorError(f"{shown}: is a symbolic link; refusing to write through it (replace it with a file)")
         mode = stat.S_IMODE(current.st_mode)
+    import tempfile  # late: most commands write nothing, and it costs milliseconds and megabytes
+
     directory = path.parent
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".curator-tmp", dir=directory)

@@ -23,11 +23,14 @@ _LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
 
 @dataclass(frozen=True)
 class LineEdit:
-    """Lines [start, stop) of a text (0-based, split at "\\n") replaced by `lines`."""
+    """Lines [start, stop) of a text (0-based, split at "\\n") replaced by the lines of `text`.
+
+    `text` is the new lines joined by "\\n", kept whole: a README's tables are split into lines only when a
+    file with other line endings is written."""
 
     start: int
     stop: int
-    lines: tuple[str, ...]
+    text: str
 
 
 @dataclass(frozen=True)
@@ -36,36 +39,39 @@ class TextFile:
     shown: str  # the path as shown to the user
     text: str  # with "\n" line endings
     newline: str  # the file's most common line ending ("\n" when it has none); new lines get it
-    endings: tuple[str, ...] = ()  # each line's ending as read, "" for the last line
+    endings: tuple[str, ...] = ()  # each line's ending as read, "" for the last; () when all are "\n"
 
     def edited(self, edits: Sequence[LineEdit]) -> bytes:
         """The file's bytes with `edits` applied. A replaced line's ending goes to the line that takes its
         place; lines beyond those get the file's most common ending."""
         lines = self.text.split("\n")
-        endings = list(self.endings) if len(self.endings) == len(lines) else _default_endings(lines, self.newline)
+        if len(self.endings) != len(lines):  # every ending is the same
+            return apply_edits(self.text, edits).replace("\n", self.newline).encode("utf-8")
+        endings = list(self.endings)
         for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+            new_lines = edit.text.split("\n")
             old = endings[edit.start : edit.stop]
-            new = [old[i] if i < len(old) and old[i] else self.newline for i in range(len(edit.lines))]
-            lines[edit.start : edit.stop] = edit.lines
-            endings[edit.start : edit.stop] = new
+            lines[edit.start : edit.stop] = new_lines
+            endings[edit.start : edit.stop] = [
+                old[i] if i < len(old) and old[i] else self.newline for i in range(len(new_lines))
+            ]
         endings[-1] = ""  # the last line ends the file, with or without a line break as before
         return "".join(line + ending for line, ending in zip(lines, endings, strict=True)).encode("utf-8")
-
-
-def _default_endings(lines: list[str], newline: str) -> list[str]:
-    return [newline] * (len(lines) - 1) + [""]
 
 
 def apply_edits(text: str, edits: Sequence[LineEdit]) -> str:
     """`text` ("\\n" line endings) with `edits` applied; the edits must not overlap."""
     lines = text.split("\n")
     for edit in sorted(edits, key=lambda e: e.start, reverse=True):
-        lines[edit.start : edit.stop] = edit.lines
+        lines[edit.start : edit.stop] = [edit.text]  # one element holding all the new lines, joined below
     return "\n".join(lines)
 
 
 def split_endings(text: str) -> tuple[str, tuple[str, ...], str]:
-    """`text` with "\\n" line endings, the ending of each of its lines, and the most common ending."""
+    """`text` with "\\n" line endings, the ending of each of its lines (none listed when every one is
+    "\\n"), and the most common ending."""
+    if "\r" not in text:
+        return text, (), "\n"  # the usual file, kept as it is: a copy of a long README costs megabytes
     endings = [*_LINE_BREAK.findall(text), ""]
     counts = Counter(endings[:-1])
     newline = max(counts, key=lambda e: (counts[e], e == "\n")) if counts else "\n"

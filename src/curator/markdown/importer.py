@@ -435,10 +435,10 @@ def _edits(
     changed outside them. Should the repair have changed the number of lines, the whole document."""
     count = original.count("\n") + 1
     if count != repaired.count("\n") + 1:
-        return [LineEdit(0, count, tuple(result))]
-    edits = [LineEdit(first - 1, last, tuple(block)) for first, last, block in spans]
+        return [LineEdit(0, count, "\n".join(result))]
+    edits = [LineEdit(first - 1, last, "\n".join(block)) for first, last, block in spans]
     repaired_lines = repaired.split("\n")
     for line in changed:
         if not any(first <= line <= last for first, last, _ in spans):
-            edits.append(LineEdit(line - 1, line, (repaired_lines[line - 1],)))
+            edits.append(LineEdit(line - 1, line, repaired_lines[line - 1]))
     return sorted(edits, key=lambda e: e.start)

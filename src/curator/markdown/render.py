@@ -221,6 +221,5 @@ def splice_edits(readme: str, tables: Mapping[str, str], source: str) -> list[Li
     if problems:
         raise MarkerError(problems)
     return [
-        LineEdit(region.begin_line, region.end_line - 1, (*tables[region.stem].rstrip("\n").split("\n"), ""))
-        for region in regions
+        LineEdit(region.begin_line, region.end_line - 1, tables[region.stem].rstrip("\n") + "\n") for region in regions
     ]
