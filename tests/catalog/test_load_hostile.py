@@ -117,3 +117,13 @@ def test_every_bad_value_is_reported_at_once(tmp_path: Path, capsys: pytest.Capt
         WHERE + '2023-02-30 is not a valid date (day is out of range for month) — quote it: "2023-02-30"',
         "catalog/tools.yaml:12:11: entries[1].name: 'abc' is not a valid !!int",
     ]
+
+
+def test_a_wrong_mapping_key_is_reported_at_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = HEAD + "      2023: x\n  - id: beta\n    name: Beta\n    fields: {true: y, Bad Key: z}\n"
+    assert run(tmp_path, capsys, text, "check") == [
+        'catalog/tools.yaml:10:7: entries[0].fields: key 2023: Input should be a valid string — quote it: "2023"',
+        'catalog/tools.yaml:13:14: entries[1].fields: key true: Input should be a valid string — quote it: "true"',
+        "catalog/tools.yaml:13:23: entries[1].fields: key 'Bad Key': must be a slug: lower-case letters and "
+        "digits joined by single '-' or '_'",
+    ]

@@ -183,7 +183,17 @@ def _format_error(shown: str, positions: Positions, err: Any, typed: dict[tuple[
     if kind == "extra_forbidden":
         line, col = positions.at(loc, key=True)
         return Problem(shown, f"{dotted(loc)}: unknown key {loc[-1]!r}", line, col)
-    line, col = positions.at(loc)
+    # A mapping key that is wrong (`fields: {2023: x}`) is reported at the key, not at its value.
+    is_key = len(loc) >= 2 and loc[-1] == "[key]"
+    line, col = positions.at(loc[:-1], key=True) if is_key else positions.at(loc)
+    where = dotted(loc)
+    if is_key:  # a key YAML typed (`true`, `2023`) is shown as written
+        key = loc[-2]
+        where = (
+            f"{dotted(loc[:-2])}: key {key!r}"
+            if isinstance(key, str)
+            else f"{dotted(loc[:-2])}: key {typed.get((line, col), key)}"
+        )
     message = str(err["msg"]).removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":
         message = _pattern_message(loc)
@@ -191,7 +201,7 @@ def _format_error(shown: str, positions: Positions, err: Any, typed: dict[tuple[
         message = "required field is missing"
     elif _typed_string(err) and typed.get((line, col)):
         message += quote_hint(typed[(line, col)])
-    return Problem(shown, f"{dotted(loc)}: {message}", line, col)
+    return Problem(shown, f"{where}: {message}", line, col)
 
 
 def _pattern_message(loc: PathKey) -> str:
