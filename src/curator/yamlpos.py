@@ -138,7 +138,7 @@ def _shorten(value: str) -> str:
 
 
 def quote_hint(value: str) -> str:
-    """ " — quote it: "2023-02-30"": how to make YAML read a plain value as the text it looks like."""
+    """How to make YAML read a plain value as the text it looks like: ` — quote it: "2023-02-30"`."""
     if len(value) > _SHOWN_MAX:
         return " — quote it if it is text"
     return f" — quote it: {json.dumps(value, ensure_ascii=False)}"
