@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from curator.errors import Problem
+
 NetworkState = Literal["off", "ok", "unreachable"]
 
 
@@ -132,7 +134,7 @@ class ReadmeFacts:
 
     file: str  # as shown to the user
     stale: tuple[tuple[str, int], ...] = ()  # (catalog file stem, line of its begin marker) that differ
-    problems: tuple[str, ...] = ()  # marker problems, each "file:line: what is wrong"
+    problems: tuple[Problem, ...] = ()  # marker problems: file, line, what is wrong
 
 
 @dataclass(frozen=True)

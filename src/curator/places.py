@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # a type only: importing yamlpos would load PyYAML for every command
-    from curator.yamlpos import PathKey
+__all__ = ["PathKey", "display_path", "dotted"]
 
-__all__ = ["display_path", "dotted"]
+PathKey = tuple[str | int, ...]  # a place in a YAML document: mapping keys and list indexes
 
 
 def display_path(path: Path) -> str:

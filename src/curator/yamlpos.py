@@ -7,6 +7,7 @@ silently resolve by keeping the last one, are reported instead: silently losing 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 import yaml
 
-PathKey = tuple[str | int, ...]
+from curator.places import PathKey, dotted
 
 # libyaml's parser where it is available (it is ten times faster and gives the same marks).
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -85,7 +86,12 @@ class Positions:
 class YamlProblem:
     line: int
     column: int
-    message: str
+    message: str  # with the dotted path in front when the problem is a value's ("entries[0].name: ...")
+    path: PathKey | None = None
+
+
+class _BadScalar(Exception):
+    """A scalar PyYAML cannot turn into a value: an impossible date, `!!int abc`, an unknown tag."""
 
 
 class YamlLoadError(Exception):
@@ -97,15 +103,61 @@ class YamlLoadError(Exception):
 class _Frame:
     """A mapping or sequence being built, and where the next value goes."""
 
-    __slots__ = ("container", "key", "pos")
+    __slots__ = ("container", "key", "part", "pos")
 
-    def __init__(self, container: dict[Any, Any] | list[Any], pos: PosNode) -> None:
+    def __init__(self, container: dict[Any, Any] | list[Any], pos: PosNode, part: Any) -> None:
         self.container = container
         self.pos = pos
+        self.part = part  # its own key or index in its parent, for the path of a problem inside it
         self.key: Any = _NO_KEY  # for mappings: the key waiting for its value
 
 
 _NO_KEY = object()
+_DUPLICATE = object()
+
+# The tags a scalar may carry: the safe loader's own types. A catalog is plain data; anything else (a
+# `!!python/object`, a local `!foo`) is reported at its place rather than constructed or ignored.
+_YAML_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(_YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "binary"))
+_CONTAINER_TAGS = {True: (None, "!", _YAML_TAG + "map"), False: (None, "!", _YAML_TAG + "seq")}
+_PLAIN_DATA = " (catalog values are plain strings, numbers, booleans, lists and mappings)"
+# What PyYAML's constructors raise on a value they cannot read (`!!bool maybe` is a KeyError, `!!timestamp
+# nope` an AttributeError, a 5,000-digit integer a ValueError from int()).
+_CONSTRUCT_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError, yaml.YAMLError)
+_SHOWN_MAX = 40
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
+
+
+def _shorten(value: str) -> str:
+    return value if len(value) <= _SHOWN_MAX else value[: _SHOWN_MAX - 1] + "…"
+
+
+def quote_hint(value: str) -> str:
+    """How to make YAML read a plain value as the text it looks like: ` — quote it: "2023-02-30"`."""
+    if len(value) > _SHOWN_MAX:
+        return " — quote it if it is text"
+    return f" — quote it: {json.dumps(value, ensure_ascii=False)}"
+
+
+def _bad_value(value: str, tag: str, exc: BaseException, *, explicit: bool) -> str:
+    kind = tag.removeprefix(_YAML_TAG)
+    if kind == "int" and value.replace("_", "").lstrip("+-").isdigit():
+        digits = len(value.replace("_", "").lstrip("+-"))
+        reason = f"an integer of {digits} digits is too long to read"
+    elif explicit:
+        return f"{_shorten(value)!r} is not a valid {_shown_tag(tag)}"
+    elif kind == "timestamp":
+        reason = f"{_shorten(value)} is not a valid date ({exc})"
+    else:
+        reason = f"{_shorten(value)} cannot be read as {kind} ({exc})"
+    return reason + quote_hint(value)
+
+
+def _path_part(part: Any) -> str | int:
+    return part if isinstance(part, str | int) and part is not _DUPLICATE else "?"
 
 
 class _Builder:
@@ -123,15 +175,30 @@ class _Builder:
         self._anchors: dict[str, Any] = {}
 
     def scalar(self, event: yaml.ScalarEvent) -> Any:
+        """The value of a scalar; _BadScalar with the reason when it has none."""
         tag = event.tag
+        explicit = True
         if tag is None or tag == "!":
             if not event.implicit[0]:
                 return event.value  # quoted: always a string
-            tag = self._resolve(event.value)
+            tag, explicit = self._resolve(event.value), False
         if tag == _STR_TAG:
             return event.value
+        if tag not in _SCALAR_TAGS:
+            raise _BadScalar(f"unsupported tag {_shown_tag(tag)!r}{_PLAIN_DATA}")
         node = yaml.ScalarNode(tag, event.value, style=event.style)
-        return self._constructor.construct_object(node)
+        try:
+            return self._constructor.construct_object(node)
+        except _CONSTRUCT_ERRORS as exc:
+            raise _BadScalar(_bad_value(event.value, tag, exc, explicit=explicit)) from None
+
+    def bad_scalar(self, stack: list[_Frame], part: Any, event: yaml.Event, reason: str) -> None:
+        """Record a problem with the value at `part` of the innermost open container, at its own place."""
+        path = tuple(_path_part(f.part) for f in stack[1:])
+        if stack:
+            path += (_path_part(part),)
+        line, col = _mark(event)
+        self.problems.append(YamlProblem(line, col, f"{dotted(path)}: {reason}", path))
 
     def _resolve(self, value: str) -> str:
         for tag, regexp in self._resolvers.get(value[:1] or "", []):
@@ -184,7 +251,7 @@ class _Builder:
                     keys[event.value] = packed
                     parent.key = event.value
                 else:
-                    self._key(parent, event)
+                    self._key(stack, parent, event)
                 continue
             position: int | PosNode = packed
             value: Any
@@ -195,14 +262,22 @@ class _Builder:
                 ):
                     value = event.value
                 else:
-                    value = scalar(event)
+                    try:
+                        value = scalar(event)
+                    except _BadScalar as exc:
+                        self.bad_scalar(stack, _slot(parent), event, str(exc))
+                        value = None
             elif cls is yaml.AliasEvent:
                 value = self._anchors.get(event.anchor or "")
             else:
                 mapping = cls is yaml.MappingStartEvent
                 value = {} if mapping else []
                 position = PosNode(packed, mapping)
-                stack.append(_Frame(value, position))
+                part = _slot(parent)
+                if event.tag not in _CONTAINER_TAGS[mapping]:
+                    shown = _shown_tag(event.tag or "")
+                    self.bad_scalar(stack, part, event, f"unsupported tag {shown!r}{_PLAIN_DATA}")
+                stack.append(_Frame(value, position, part))
             if cls is not yaml.AliasEvent and event.anchor:
                 self._anchors[event.anchor] = value
             if parent is None:
@@ -218,13 +293,19 @@ class _Builder:
                     parent.pos.children[parent.key] = position
                 parent.key = _NO_KEY
 
-    def _key(self, frame: _Frame, event: yaml.Event) -> None:
+    def _key(self, stack: list[_Frame], frame: _Frame, event: yaml.Event) -> None:
         mark = event.start_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         if event.__class__ is not yaml.ScalarEvent:
             # A mapping or list as a key has no place in a catalog; stop here rather than guess.
             raise YamlLoadError([*self.problems, YamlProblem(line, col, "mapping keys must be plain strings")])
-        key = self.scalar(event)
+        try:
+            key = self.scalar(event)
+        except _BadScalar as exc:
+            # Reported at the mapping's path: the key is what could not be read. Its value is dropped.
+            self.bad_scalar(stack[:-1], frame.part, event, f"key {_shorten(event.value)!r}: {exc}")
+            frame.key = _DUPLICATE
+            return
         if key.__class__ is not str and not isinstance(key, int):
             key = str(key)
         keys = frame.pos.keys
@@ -238,7 +319,12 @@ class _Builder:
         frame.key = key
 
 
-_DUPLICATE = object()
+def _slot(parent: _Frame | None) -> Any:
+    """Where the next value goes in `parent`: its key, or its index."""
+    if parent is None:
+        return None
+    container = parent.container
+    return len(container) if container.__class__ is list else parent.key
 
 
 def _mark(event: yaml.Event) -> tuple[int, int]:
@@ -272,6 +358,8 @@ def load_data(text: str) -> Any:
                 else:
                     value = constructor.scalar(event)
             elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+                if event.tag is not None:
+                    raise _Untypical  # a tagged container: the full loader checks the tag
                 value = {} if cls is yaml.MappingStartEvent else []
             elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
                 done = stack.pop()
@@ -305,7 +393,7 @@ def load_data(text: str) -> Any:
             if value.__class__ is dict or value.__class__ is list:
                 stack.append(value)
                 pending.append(_NO_KEY)
-    except (yaml.YAMLError, _Untypical):
+    except (yaml.YAMLError, _Untypical, _BadScalar):
         return load_yaml(text)[0]
     finally:
         loader.dispose()
@@ -329,6 +417,25 @@ def load_yaml(text: str) -> tuple[Any, Positions]:
     if builder.problems:
         raise YamlLoadError(builder.problems)
     return data, builder.positions
+
+
+def plain_scalars(text: str) -> dict[tuple[int, int], str]:
+    """The source of every unquoted scalar of `text`, by its 1-based line and column.
+
+    For messages only (a value YAML typed as a date where text was expected, to be shown quoted), so it
+    reads the text again rather than keep every scalar's source on the way through `load_yaml`."""
+    out: dict[tuple[int, int], str] = {}
+    loader = _LOADER(text)
+    get_event: Callable[[], Any] = loader.get_event
+    try:
+        while (event := get_event()) is not None:
+            if event.__class__ is yaml.ScalarEvent and not event.style:  # plain: None, or "" from libyaml
+                out[_mark(event)] = event.value
+    except yaml.YAMLError:
+        pass  # what was read before the surprise is enough for hints
+    finally:
+        loader.dispose()
+    return out
 
 
 def read_text(path: Path) -> str:

@@ -73,7 +73,7 @@ def test_every_problem_in_a_file_is_reported_at_once(tmp_path: Path) -> None:
     problems = load_problems(tmp_path, text)
     assert problems == [
         "catalog/tools.yaml:11:5: entries[0].homepage: unknown key 'homepage'",
-        "catalog/tools.yaml:13:11: entries[1].name: Input should be a valid string",
+        'catalog/tools.yaml:13:11: entries[1].name: Input should be a valid string — quote it: "42"',
         "catalog/tools.yaml:14:9: entries[2].id: must be a slug: lower-case letters and digits joined "
         "by single '-' or '_'",
     ]

@@ -140,7 +140,7 @@ def test_splice_replaces_only_marked_regions() -> None:
 def test_splice_errors_name_the_line(readme: str, tables: dict[str, str], message: str) -> None:
     with pytest.raises(MarkerError) as info:
         splice(readme, tables, "README.md")
-    assert any(p.startswith(message) for p in info.value.problems), info.value.problems
+    assert any(str(p).startswith(message) for p in info.value.problems), info.value.problems
 
 
 # ---------------------------------------------------------------------------------------------------------

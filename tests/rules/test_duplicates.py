@@ -169,3 +169,46 @@ def test_different_names_are_not_duplicates(tmp_path: Path) -> None:
 def test_name_key() -> None:
     assert name_key(" Colossal\tAI ") == name_key("colossalai") == "colossalai"
     assert name_key("Colossal-AI") != name_key("ColossalAI")
+
+
+def test_a_big_url_group_names_the_first_entry_and_counts_the_rest(tmp_path: Path) -> None:
+    text = section(*(entry(f"e{n}", f"E{n}", "https://github.com/o/r") for n in range(6)))
+    findings = run(load(tmp_path, {"tools": text}), "duplicate-url")
+    assert [f.entry for f in findings] == [f"tools/e{n}" for n in range(6)]
+    first_line = line_with(text, "url:", after="id: e0")
+    second_line = line_with(text, "url:", after="id: e1")
+    shown = findings[0].file  # the file as shown to the user
+    assert findings[3].message == (
+        f"the url of 'E3' (https://github.com/o/r) has the same target as tools/e0 ('E0') at "
+        f"{shown}:{first_line} and 4 other entries — point each entry at its own resource, or "
+        "remove the duplicate entry"
+    )
+    # The first entry itself is pointed at the next one.
+    assert f"tools/e1 ('E1') at {shown}:{second_line} and 4 other entries" in findings[0].message
+
+
+def test_a_big_name_group_names_the_first_entry_and_counts_the_rest(tmp_path: Path) -> None:
+    text = section(*(entry(f"e{n}", "Same Name", f"https://example.org/{n}") for n in range(5)))
+    findings = run(load(tmp_path, {"tools": text}), "duplicate-name")
+    assert len(findings) == 5
+    assert findings[4].message == (
+        f"the name 'Same Name' is used again in section 'Tools' by tools/e0 ('Same Name') at "
+        f"{findings[0].file}:{line_with(text, 'name:', after='id: e0')} and 3 other entries — merge the "
+        "entries, or rename one if they are different things"
+    )
+
+
+def test_a_group_of_four_still_names_everyone(tmp_path: Path) -> None:
+    text = section(*(entry(f"e{n}", "Same", "https://github.com/o/r") for n in range(4)))
+    names = run(load(tmp_path, {"tools": text}), "duplicate-name")
+    assert "by tools/e0 ('Same'), tools/e1 ('Same') and tools/e3 ('Same') —" in names[2].message
+
+
+def test_findings_grow_linearly_with_the_group(tmp_path: Path) -> None:
+    # 600 copies of one entry: naming every other entry in every finding was 600 × 599 names.
+    text = section(*(entry(f"e{n}", "Baize", "https://github.com/project-baize/baize-chatbot") for n in range(600)))
+    catalog = load(tmp_path, {"tools": text})
+    for rule_id in ("duplicate-url", "duplicate-name"):
+        findings = run(catalog, rule_id)
+        assert len(findings) == 600
+        assert max(len(f.message) for f in findings) < 300

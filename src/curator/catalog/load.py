@@ -14,8 +14,8 @@ from pydantic import ValidationError
 
 from curator.catalog.models import CatalogFile, Column, Entry, is_month
 from curator.errors import CatalogError, Problem
-from curator.places import display_path, dotted
-from curator.yamlpos import PathKey, Positions, YamlLoadError, load_data, load_yaml
+from curator.places import PathKey, display_path, dotted
+from curator.yamlpos import Positions, YamlLoadError, load_data, load_yaml, plain_scalars, quote_hint
 
 CATALOG_SUFFIXES = (".yaml", ".yml")
 
@@ -122,7 +122,9 @@ def load_text(
         model = CatalogFile.model_validate(data)
     except ValidationError as exc:
         where = known[0] if known else load_yaml(text)[1]
-        return None, [_format_error(shown, where, err) for err in exc.errors()]
+        errors = exc.errors()
+        typed = plain_scalars(text) if any(_typed_string(err) for err in errors) else {}
+        return None, [_format_error(shown, where, err, typed) for err in errors]
     semantic = semantic_problems(model)
     if semantic:
         where = known[0] if known else load_yaml(text)[1]
@@ -170,19 +172,36 @@ def semantic_problems(model: CatalogFile) -> list[tuple[PathKey, str]]:
     return out
 
 
-def _format_error(shown: str, positions: Positions, err: Any) -> Problem:
+def _typed_string(err: Any) -> bool:
+    """A string was expected where YAML read a number, a date, a boolean: the value wants quotes."""
+    return bool(err["type"] == "string_type" and err.get("input") is not None)
+
+
+def _format_error(shown: str, positions: Positions, err: Any, typed: dict[tuple[int, int], str]) -> Problem:
     loc: PathKey = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     kind = err["type"]
     if kind == "extra_forbidden":
         line, col = positions.at(loc, key=True)
         return Problem(shown, f"{dotted(loc)}: unknown key {loc[-1]!r}", line, col)
-    line, col = positions.at(loc)
+    # A mapping key that is wrong (`fields: {2023: x}`) is reported at the key, not at its value.
+    is_key = len(loc) >= 2 and loc[-1] == "[key]"
+    line, col = positions.at(loc[:-1], key=True) if is_key else positions.at(loc)
+    where = dotted(loc)
+    if is_key:  # a key YAML typed (`true`, `2023`) is shown as written
+        key = loc[-2]
+        where = (
+            f"{dotted(loc[:-2])}: key {key!r}"
+            if isinstance(key, str)
+            else f"{dotted(loc[:-2])}: key {typed.get((line, col), key)}"
+        )
     message = str(err["msg"]).removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":
         message = _pattern_message(loc)
     elif kind == "missing":
         message = "required field is missing"
-    return Problem(shown, f"{dotted(loc)}: {message}", line, col)
+    elif _typed_string(err) and typed.get((line, col)):
+        message += quote_hint(typed[(line, col)])
+    return Problem(shown, f"{where}: {message}", line, col)
 
 
 def _pattern_message(loc: PathKey) -> str:

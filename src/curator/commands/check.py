@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from curator.atomicfile import write_atomic
 from curator.catalog.load import load_catalog
 from curator.errors import CatalogError, CuratorError
 from curator.findings import Finding, Severity
@@ -71,9 +72,10 @@ def _emit(opts: CheckOptions, report: Report) -> None:
         text = render_report(opts.format, report, color=False)
         try:
             opts.output.parent.mkdir(parents=True, exist_ok=True)
-            opts.output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise CuratorError(f"{opts.output}: cannot write the report: {exc.strerror}") from None
+        # Atomic and never through a symlink: a CI step may read the file while a later run writes it.
+        write_atomic(opts.output, text.encode("utf-8"))
         if opts.format != "text":
             print(report.summary_line(), file=sys.stderr)
         return

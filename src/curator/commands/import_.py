@@ -16,8 +16,9 @@ from curator.catalog.load import semantic_problems
 from curator.catalog.models import CatalogFile
 from curator.catalog.write import dump_catalog_file, schema_json
 from curator.errors import CuratorError, UsageError
-from curator.markdown.files import read_markdown, write_text
+from curator.markdown.files import read_markdown, write_markdown, write_text
 from curator.markdown.importer import ImportResult, import_markdown
+from curator.markdown.render import is_marker_name
 from curator.places import display_path
 from curator.yamlpos import YamlLoadError, load_yaml
 
@@ -52,6 +53,9 @@ def run_import(*, markdown: Path, catalog: Path, force: bool, dry_run: bool) -> 
 
     if catalog.exists() and not catalog.is_dir():
         raise UsageError(f"{display_path(catalog)}: not a directory (--catalog names the catalog directory)")
+    for stem in result.files:
+        if not is_marker_name(stem):  # the importer never makes one; a stem is a file name, never a path
+            raise CuratorError(f"{source.shown}: {stem!r} is not a plain name for a catalog file; nothing written")
     outputs = {catalog / f"{stem}.yaml": _verified_dump(stem, model) for stem, model in result.files.items()}
     existing = [path for path in outputs if path.exists()]
     if existing and not force and not dry_run:
@@ -79,11 +83,16 @@ def run_import(*, markdown: Path, catalog: Path, force: bool, dry_run: bool) -> 
     for table in result.skipped:
         print(f"left the comparison table at {source.shown}:{table.start_line} as prose")
     if not dry_run:
+        # Every target checked before the first write: a refused link must not leave half an import.
+        links = [p for p in [*outputs, catalog / SCHEMA_FILE, markdown] if p.is_symlink()]
+        if links:
+            names = ", ".join(display_path(p) for p in links)
+            raise CuratorError(f"{names}: symbolic link(s); refusing to write through them, nothing written")
         for path, text in outputs.items():
             write_text(path, text)
         write_text(catalog / SCHEMA_FILE, schema_json())
         if result.readme != source.text:
-            write_text(markdown, result.readme, source.newline)
+            write_markdown(source, result.edits)
     print(f"{verb} {display_path(catalog / SCHEMA_FILE)}")
     if result.readme != source.text:
         action = "would rewrite" if dry_run else "rewrote"

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 from curator.catalog.load import load_catalog
-from curator.markdown.files import read_markdown, write_text
+from curator.markdown.files import apply_edits, read_markdown, write_markdown
 from curator.markdown.readme import metric_columns
-from curator.markdown.render import render_table, splice
+from curator.markdown.render import render_table, splice_edits
 from curator.pipeline import load_project
 
 
@@ -34,7 +34,8 @@ def run_render(
     current = read_markdown(readme_path)
     metrics = metric_columns(loaded, config.render.metrics, paths.state)
     tables = {source.stem: render_table(source.model, metrics=metrics.get(source.stem)) for source in loaded.sources}
-    rendered = splice(current.text, tables, current.shown)
+    edits = splice_edits(current.text, tables, current.shown)
+    rendered = apply_edits(current.text, edits)
 
     if check:
         if rendered == current.text:
@@ -54,6 +55,6 @@ def run_render(
     if rendered == current.text:
         print(f"{current.shown} is up to date ({len(tables)} tables)", file=sys.stderr)
         return 0
-    write_text(readme_path, rendered, current.newline)
+    write_markdown(current, edits)
     print(f"rendered {len(tables)} tables into {current.shown}", file=sys.stderr)
     return 0

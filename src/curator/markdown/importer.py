@@ -28,8 +28,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from curator.catalog.models import CatalogFile, Column, Entry, ExtraLink, LinkEmoji, Section, is_month
+from curator.markdown.files import LineEdit, split_endings
 from curator.markdown.links import BARE_URL_RE, Link, only_links, slugify, split_links
-from curator.markdown.render import Region, begin_marker, end_marker, marker_regions, render_table
+from curator.markdown.render import (
+    MarkerError,
+    Region,
+    bad_marker_names,
+    begin_marker,
+    end_marker,
+    marker_regions,
+    render_table,
+)
 from curator.markdown.repair import repair_text
 from curator.markdown.tables import CELL_TRIM, Table, find_tables
 
@@ -81,6 +90,7 @@ class ImportResult:
     warnings: list[str]  # "<source>:<line>: message", in line order
     tables: list[ImportedTable] = field(default_factory=list)
     skipped: list[Table] = field(default_factory=list)  # comparison tables, left as prose
+    edits: list[LineEdit] = field(default_factory=list)  # what turns the document into `readme`
 
     @property
     def entry_count(self) -> int:
@@ -348,8 +358,13 @@ def _mojibake_lines(original: str, repaired: str) -> list[int]:
 
 
 def import_markdown(text: str, source: str) -> ImportResult:
-    """Import every resource table of `text` (shown as `source` in warnings)."""
-    original = text.replace("\r\n", "\n")
+    """Import every resource table of `text` (shown as `source` in warnings).
+
+    Raises MarkerError when a marker's name is not a plain name: it would become a file path."""
+    original = split_endings(text)[0]  # CR and CRLF as LF: markdown-it's line numbers must be ours
+    bad_names = bad_marker_names(original, source)
+    if bad_names:
+        raise MarkerError(bad_names)
     repaired = repair_text(original)
     notes = _Notes()
     changed = _mojibake_lines(original, repaired)
@@ -360,7 +375,10 @@ def import_markdown(text: str, source: str) -> ImportResult:
         )
 
     regions, problems = marker_regions(repaired, source)
-    tables = find_tables(repaired)
+    found: list[tuple[int, str]] = []
+    tables = find_tables(repaired, found)
+    for line, message in found:
+        notes.add(line, message)
     imported: list[ImportedTable] = []
     skipped: list[Table] = []
     taken: set[str] = set()
@@ -396,13 +414,31 @@ def import_markdown(text: str, source: str) -> ImportResult:
     lines = repaired.split("\n")
     for first, last, block in sorted(spans, key=lambda s: s[0], reverse=True):
         lines[first - 1 : last] = block
+    edits = _edits(original, repaired, changed, spans, lines)
 
     warnings = [f"{source}:{line}: {message}" for line, message in sorted(notes.items, key=lambda n: n[0])]
-    warnings += problems
+    warnings += [str(problem) for problem in problems]
     return ImportResult(
         files={t.stem: t.model for t in imported},
         readme="\n".join(lines),
         warnings=warnings,
         tables=imported,
         skipped=skipped,
+        edits=edits,
     )
+
+
+def _edits(
+    original: str, repaired: str, changed: list[int], spans: list[tuple[int, int, list[str]]], result: list[str]
+) -> list[LineEdit]:
+    """The line edits from `original` to `result`: the tables' spans, and each line mojibake repair
+    changed outside them. Should the repair have changed the number of lines, the whole document."""
+    count = original.count("\n") + 1
+    if count != repaired.count("\n") + 1:
+        return [LineEdit(0, count, "\n".join(result))]
+    edits = [LineEdit(first - 1, last, "\n".join(block)) for first, last, block in spans]
+    repaired_lines = repaired.split("\n")
+    for line in changed:
+        if not any(first <= line <= last for first, last, _ in spans):
+            edits.append(LineEdit(line - 1, line, repaired_lines[line - 1]))
+    return sorted(edits, key=lambda e: e.start)

@@ -21,21 +21,34 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 
 from curator.catalog.models import CatalogFile, Column, Entry, ExtraLink
-from curator.errors import CuratorError
+from curator.errors import CuratorError, Problem
+from curator.markdown.files import LineEdit, apply_edits
 from curator.markdown.links import format_link
 
 MARKER_RE = re.compile(r"^ {0,3}<!--\s*curator:(?P<kind>begin|end)\s+(?P<stem>\S+?)\s*-->\s*$")
+# A marker names a catalog file (`<stem>.yaml`), and `curator import` writes that file: a name that could
+# be a path (`../x`, `/etc/x`) must never get that far. These are the names the importer gives.
+MARKER_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+MARKER_NAME_RULE = "lower-case letters, digits and '-', starting with a letter or digit"
 
 _DELIMITERS = {None: "---", "left": ":---", "center": ":---:", "right": "---:"}
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
+def _at(source: str, line: int | None, message: str) -> Problem:
+    return Problem(file=source, message=message, line=line)
+
+
 class MarkerError(CuratorError):
     """The README's curator markers do not match the catalog. Carries every problem, one line each."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(problems))
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def is_marker_name(stem: str) -> bool:
+    return MARKER_NAME.fullmatch(stem) is not None
 
 
 def begin_marker(stem: str) -> str:
@@ -117,11 +130,23 @@ def _code_lines(text: str) -> set[int]:
     return out
 
 
-def marker_regions(text: str, source: str) -> tuple[list[Region], list[str]]:
-    """The marked regions of `text` and, one line each, every problem with the markers."""
+def marker_regions(text: str, source: str) -> tuple[list[Region], list[Problem]]:
+    """The marked regions of `text` and every problem with the markers (file, line, message)."""
+    regions, problems, _ = _scan_markers(text, source)
+    return regions, problems
+
+
+def bad_marker_names(text: str, source: str) -> list[Problem]:
+    """One line for each marker whose name is not a plain name (a path, upper case, ...)."""
+    return _scan_markers(text, source)[2]
+
+
+def _scan_markers(text: str, source: str) -> tuple[list[Region], list[Problem], list[Problem]]:
+    """Regions, every problem, and the problems with names among them."""
     code = _code_lines(text)
     regions: list[Region] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
+    bad_names: list[Problem] = []
     seen: dict[str, int] = {}
     open_stem: str | None = None
     open_line = 0
@@ -130,24 +155,36 @@ def marker_regions(text: str, source: str) -> tuple[list[Region], list[str]]:
         if match is None or index in code:
             continue
         kind, stem, number = match.group("kind"), match.group("stem"), index + 1
+        if not is_marker_name(stem):
+            shown = stem if len(stem) <= 60 else stem[:59] + "…"
+            bad_names.append(_at(source, number, f"marker name {shown!r} is not a plain name ({MARKER_NAME_RULE})"))
+            problems.append(bad_names[-1])
+            continue
         if kind == "begin":
             if open_stem is not None:
                 problems.append(
-                    f"{source}:{number}: begin marker for {stem!r} inside the region of {open_stem!r} "
-                    f"(opened on line {open_line}, not yet ended)"
+                    _at(
+                        source,
+                        number,
+                        f"begin marker for {stem!r} inside the region of {open_stem!r} "
+                        f"(opened on line {open_line}, not yet ended)",
+                    )
                 )
                 continue
             if stem in seen:
                 problems.append(
-                    f"{source}:{number}: second region for {stem!r} (the first begins on line {seen[stem]})"
+                    _at(source, number, f"second region for {stem!r} (the first begins on line {seen[stem]})")
                 )
             open_stem, open_line = stem, number
         elif open_stem is None:
-            problems.append(f"{source}:{number}: end marker for {stem!r} without a begin marker")
+            problems.append(_at(source, number, f"end marker for {stem!r} without a begin marker"))
         elif stem != open_stem:
             problems.append(
-                f"{source}:{number}: end marker for {stem!r} but the open region is {open_stem!r} "
-                f"(begun on line {open_line})"
+                _at(
+                    source,
+                    number,
+                    f"end marker for {stem!r} but the open region is {open_stem!r} (begun on line {open_line})",
+                )
             )
         else:
             seen.setdefault(stem, open_line)
@@ -155,10 +192,13 @@ def marker_regions(text: str, source: str) -> tuple[list[Region], list[str]]:
             open_stem = None
     if open_stem is not None:
         problems.append(
-            f"{source}:{open_line}: begin marker for {open_stem!r} has no end marker "
-            f"({end_marker(open_stem)} on a line of its own)"
+            _at(
+                source,
+                open_line,
+                f"begin marker for {open_stem!r} has no end marker ({end_marker(open_stem)} on a line of its own)",
+            )
         )
-    return regions, problems
+    return regions, problems, bad_names
 
 
 def splice(readme: str, tables: Mapping[str, str], source: str) -> str:
@@ -167,25 +207,45 @@ def splice(readme: str, tables: Mapping[str, str], source: str) -> str:
     Raises MarkerError when the markers are broken, when a marker names a table that is not in
     `tables`, or when a table has no region (its content would silently go missing from the README).
     """
+    return apply_edits(readme, splice_edits(readme, tables, source))
+
+
+def splice_edits(readme: str, tables: Mapping[str, str], source: str) -> list[LineEdit]:
+    """What `splice` changes, as line edits (for writing the file back with its line endings)."""
     regions, problems = marker_regions(readme, source)
     for region in regions:
         if region.stem not in tables:
             known = ", ".join(sorted(tables)) or "none"
             problems.append(
-                f"{source}:{region.begin_line}: marker for {region.stem!r} but the catalog has no file "
-                f"{region.stem}.yaml (catalog files: {known})"
+                _at(
+                    source,
+                    region.begin_line,
+                    f"marker for {region.stem!r} but the catalog has no file "
+                    f"{region.stem}.yaml (catalog files: {known})",
+                )
             )
     marked = {r.stem for r in regions}
     for stem in tables:
-        if stem not in marked:
+        if not is_marker_name(stem):
             problems.append(
-                f"{source}: no region for catalog file {stem}.yaml: add the lines {begin_marker(stem)} and "
-                f"{end_marker(stem)} where its table belongs"
+                _at(
+                    source,
+                    None,
+                    f"catalog file {stem}.yaml cannot have a region: marker names take {MARKER_NAME_RULE}; "
+                    "rename the file",
+                )
+            )
+        elif stem not in marked:
+            problems.append(
+                _at(
+                    source,
+                    None,
+                    f"no region for catalog file {stem}.yaml: add the lines {begin_marker(stem)} and "
+                    f"{end_marker(stem)} where its table belongs",
+                )
             )
     if problems:
         raise MarkerError(problems)
-    lines = readme.split("\n")
-    for region in sorted(regions, key=lambda r: r.begin_line, reverse=True):
-        body = [*tables[region.stem].rstrip("\n").split("\n"), ""]
-        lines[region.begin_line : region.end_line - 1] = body
-    return "\n".join(lines)
+    return [
+        LineEdit(region.begin_line, region.end_line - 1, tables[region.stem].rstrip("\n") + "\n") for region in regions
+    ]

@@ -10,8 +10,10 @@ is split again here so that both are reported, and the extra cells' text appears
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from markdown_it import MarkdownIt
@@ -80,10 +82,11 @@ def split_row(line: str) -> list[str]:
     return [c.strip(CELL_TRIM) for c in cells]
 
 
-def find_tables(text: str) -> list[Table]:
-    """Every table of `text`, in document order. Row-shape problems are in each table's `warnings`."""
+def find_tables(text: str, notes: list[tuple[int, str]] | None = None) -> list[Table]:
+    """Every table of `text`, in document order. Row-shape problems are in each table's `warnings`; HTML
+    nested too deep to look inside is reported in `notes` as (line, message)."""
     lines = text.split("\n")
-    return list(_walk(markdown_parser(), lines, 0, len(lines), _Context(), in_html=False))
+    return list(_walk(markdown_parser(), lines, _Context(), notes if notes is not None else []))
 
 
 @dataclass
@@ -92,28 +95,89 @@ class _Context:
     heading_line: int | None = None
 
 
-def _walk(
-    md: MarkdownIt, lines: list[str], first: int, last: int, context: _Context, *, in_html: bool
-) -> Iterator[Table]:
-    """Tables in lines[first:last] (0-based). An HTML block's lines after its first are parsed again."""
-    tokens = md.parse("\n".join(lines[first:last]))
-    i = 0
-    while i < len(tokens):
+@dataclass
+class _Range:
+    """Lines being looked through: their tokens, the next one to read, and where the lines begin."""
+
+    tokens: list[Token]
+    first: int  # 0-based line of the document where these tokens' line 0 is
+    context: _Context
+    in_html: bool
+    depth: int  # how many HTML blocks this range is nested in
+    next: int = 0
+
+
+# Each level of HTML nesting means parsing the rest of its block again. Levels that a line opening a block
+# of its own would only wrap are skipped without parsing (`_wrappers`); what is left is rare, so more
+# levels than this are not looked into rather than parsed again and again.
+MAX_HTML_DEPTH = 32
+
+
+def _walk(md: MarkdownIt, lines: list[str], context: _Context, notes: list[tuple[int, str]]) -> Iterator[Table]:
+    """Tables in `lines`, in document order. An HTML block's lines after its first are parsed again.
+
+    A stack of ranges, not recursion: a document may nest thousands of HTML lines."""
+    stack = [_Range(md.parse("\n".join(lines)), 0, context, in_html=False, depth=0)]
+    while stack:
+        current = stack[-1]
+        if current.next >= len(current.tokens):
+            stack.pop()
+            continue
+        i = current.next
+        current.next += 1
+        tokens, first = current.tokens, current.first
         token = tokens[i]
         if token.type == "heading_open" and i + 1 < len(tokens) and token.map is not None:
-            context.heading = tokens[i + 1].content.strip()
-            context.heading_line = first + token.map[0] + 1
+            current.context.heading = tokens[i + 1].content.strip()
+            current.context.heading_line = first + token.map[0] + 1
         elif token.type == "html_block" and token.map is not None:
             start, end = token.map[0] + first, token.map[1] + first
-            if end - start > 1:
-                yield from _walk(
-                    md, lines, start + 1, end, _Context(context.heading, context.heading_line), in_html=True
-                )
+            inner = _wrappers(lines, start + 1, end)
+            if end - inner < 2:
+                continue  # a table needs two lines at least
+            if current.depth >= MAX_HTML_DEPTH:
+                notes.append((inner + 1, f"HTML nested more than {MAX_HTML_DEPTH} blocks deep: not looked into"))
+                continue
+            inner_context = _Context(current.context.heading, current.context.heading_line)
+            stack.append(_Range(md.parse("\n".join(lines[inner:end])), inner, inner_context, True, current.depth + 1))
         elif token.type == "table_open":
             close = _matching_close(tokens, i)
-            yield _table(tokens[i : close + 1], lines, first, context, in_html)
-            i = close
-        i += 1
+            yield _table(tokens[i : close + 1], lines, first, current.context, current.in_html)
+            current.next = close + 1
+
+
+def _wrappers(lines: list[str], start: int, end: int) -> int:
+    """The first line of lines[start:end] worth parsing again: past the lines that only wrap the rest.
+
+    In a range without blank lines, a line opening an HTML block that ends at a blank line (a `<div>`,
+    any tag alone on its line) makes the whole range one HTML block, whose lines after the first would be
+    parsed again: skipping it gives the same tables without the parse."""
+    if any(not line.strip(" \t") for line in lines[start:end]):
+        return start
+    while end - start > 1 and _opens_html_to_blank(lines[start]):
+        start += 1
+    return start
+
+
+_RAW_HTML_START = re.compile(r"^ {0,3}<(?:[!?]|(?i:script|pre|style|textarea)(?:[\s>]|$))")
+
+
+def _opens_html_to_blank(line: str) -> bool:
+    """Whether `line` opens an HTML block that only a blank line ends (not a comment, `<pre>` and the like)."""
+    if _RAW_HTML_START.match(line):
+        return False
+    return _first_token(line) == "html_block"
+
+
+@lru_cache(maxsize=1024)  # wrapper lines repeat (`<div>` two thousand times)
+def _first_token(line: str) -> str:
+    tokens = _line_parser().parse(line)
+    return tokens[0].type if tokens else ""
+
+
+@lru_cache(maxsize=1)
+def _line_parser() -> MarkdownIt:
+    return markdown_parser()
 
 
 def _matching_close(tokens: list[Token], start: int) -> int:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from typing import TypeVar
 
+from curator.catalog.load import CatalogSource
 from curator.catalog.occurrences import LinkOccurrence, link_occurrences
 from curator.findings import Finding, Severity
 from curator.rules.base import RuleContext, entry_finding, rule
+
+T = TypeVar("T")
 
 
 def _who(occurrence: LinkOccurrence) -> str:
@@ -25,6 +30,25 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + f" and {items[-1]}"
 
 
+def _place(occurrence: LinkOccurrence) -> str:
+    return f"{occurrence.source.display}:{occurrence.source.line_of(occurrence.index, *occurrence.field_path)}"
+
+
+# A group of up to this many other members is named in full. A larger one names its first member (not
+# counting the entry itself) with its place and counts the rest: naming everyone in everyone's finding
+# made a group of n entries cost n² names (3,000 copies of one URL: minutes and gigabytes).
+NAMED_IN_FULL = 3
+
+
+def _others(members: Sequence[T], position: int, who: Callable[[T], str], place: Callable[[T], str]) -> str:
+    """The members of a group other than `members[position]`, as a finding names them; O(1) for big groups."""
+    count = len(members) - 1
+    if count <= NAMED_IN_FULL:
+        return _join([who(m) for i, m in enumerate(members) if i != position])
+    first = members[1] if position == 0 else members[0]
+    return f"{who(first)} at {place(first)} and {count - 1} other entries"
+
+
 @rule("duplicate-url", Severity.WARNING)
 def duplicate_url(ctx: RuleContext) -> Iterator[Finding]:
     """Two or more entries link to the same target, or one entry links to the same target twice.
@@ -36,10 +60,11 @@ def duplicate_url(ctx: RuleContext) -> Iterator[Finding]:
     copy-paste slip that leaves one entry pointing at another project (see also `wrong-link`), or the same
     resource listed twice.
 
-    One finding per entry involved, naming the others. Fix: point each entry at its own resource, or
-    remove the duplicate entry or link. When two entries rightly share a link (a model and the repository
-    that hosts it), silence it with an `ignore` entry in curator.yaml for one of them. A shared link that
-    is only mentioned in a description (`column: description`) is reported as info.
+    One finding per entry involved, naming the others; in a group of more than four entries, the first
+    of the others with its file and line, and how many more there are. Fix: point each entry at its own
+    resource, or remove the duplicate entry or link. When two entries rightly share a link (a model and
+    the repository that hosts it), silence it with an `ignore` entry in curator.yaml for one of them. A
+    shared link that is only mentioned in a description (`column: description`) is reported as info.
     """
     groups: dict[str, list[LinkOccurrence]] = defaultdict(list)
     for occurrence in link_occurrences(ctx.catalog):
@@ -50,10 +75,11 @@ def duplicate_url(ctx: RuleContext) -> Iterator[Finding]:
         by_entry: dict[str, list[LinkOccurrence]] = defaultdict(list)
         for occurrence in occurrences:
             by_entry[occurrence.entry_key].append(occurrence)
-        for key, own in by_entry.items():
+        owners = list(by_entry.values())
+        firsts = [own[0] for own in owners]  # each entry's first occurrence, in catalog order
+        for position, own in enumerate(owners):
             first = own[0]
-            others = [o for k, group in by_entry.items() if k != key for o in group[:1]]
-            if others:
+            if len(owners) > 1:
                 mention = all(o.link is not None and o.entry.links[o.link].column == "description" for o in own)
                 yield entry_finding(
                     "duplicate-url",
@@ -61,7 +87,7 @@ def duplicate_url(ctx: RuleContext) -> Iterator[Finding]:
                     first.index,
                     first.entry,
                     f"{first.described} of {first.entry.name!r} ({first.url}) has the same target as "
-                    f"{_join([_who(o) for o in others])} — point each entry at its own resource, "
+                    f"{_others(firsts, position, _who, _place)} — point each entry at its own resource, "
                     f"or remove the duplicate entry",
                     field_path=first.field_path,
                     url=first.url,
@@ -88,12 +114,22 @@ def name_key(name: str) -> str:
     return _SPACE.sub("", name).casefold()
 
 
+def _entry_who(source: CatalogSource, index: int) -> str:
+    entry = source.model.entries[index]
+    return f"{source.entry_key(entry)} ({entry.name!r})"
+
+
+def _entry_place(source: CatalogSource, index: int) -> str:
+    return f"{source.display}:{source.line_of(index, 'name')}"
+
+
 @rule("duplicate-name", Severity.WARNING)
 def duplicate_name(ctx: RuleContext) -> Iterator[Finding]:
     """The same entry name twice in one section (one catalog file), ignoring case and spaces.
 
     A table listing the same thing twice confuses readers and usually means one entry was added again
-    under a new id. One finding per entry involved, naming the others.
+    under a new id. One finding per entry involved, naming the others (in a group of more than four, the
+    first of them with its file and line, and how many more there are).
 
     Fix: merge the entries into one, or rename one of them if they really are different things. Silence
     it with an `ignore` entry in curator.yaml if the repetition is intended.
@@ -106,15 +142,16 @@ def duplicate_name(ctx: RuleContext) -> Iterator[Finding]:
             if len(indexes) < 2:
                 continue
             entries = source.model.entries
-            for index in indexes:
+            who, place = partial(_entry_who, source), partial(_entry_place, source)
+            for position, index in enumerate(indexes):
                 entry = entries[index]
-                others = [f"{source.entry_key(entries[i])} ({entries[i].name!r})" for i in indexes if i != index]
                 yield entry_finding(
                     "duplicate-name",
                     source,
                     index,
                     entry,
                     f"the name {entry.name!r} is used again in section {source.model.section.title!r} by "
-                    f"{_join(others)} — merge the entries, or rename one if they are different things",
+                    f"{_others(indexes, position, who, place)} — merge the entries, or rename one if they are "
+                    "different things",
                     field_path=("name",),
                 )

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from curator.findings import Finding, Severity
 from curator.rules.base import RuleContext, rule
-
-_PLACE = re.compile(r"^(?P<file>[^:]+?)(?::(?P<line>\d+))?: (?P<message>.*)$")
 
 
 @rule("readme-outdated", Severity.WARNING)
@@ -34,11 +31,10 @@ def readme_outdated(ctx: RuleContext) -> Iterator[Finding]:
             line=line,
         )
     for problem in readme.problems:
-        match = _PLACE.match(problem)
         yield Finding(
             rule="readme-outdated",
             severity=Severity.ERROR,
-            message=match.group("message") if match else problem,
-            file=match.group("file") if match else readme.file,
-            line=int(match.group("line")) if match and match.group("line") else None,
+            message=problem.message,
+            file=problem.file,
+            line=problem.line,
         )
