@@ -101,6 +101,7 @@ def test_a_permanent_redirect_a_rename_and_a_typo_are_fixed_with_a_minimal_diff(
     url: hhttp://127.0.0.2:{project.host.port}/ok/typo
 """
     )
+    project.catalog.chmod(0o640)
     assert project.fix() == 0
     after = project.catalog.read_text(encoding="utf-8")
     port = project.host.port
@@ -120,6 +121,8 @@ def test_a_permanent_redirect_a_rename_and_a_typo_are_fixed_with_a_minimal_diff(
     readme = project.readme.read_text(encoding="utf-8")
     assert f"(http://127.0.0.2:{port}/ok/there)" in readme and "gamma-legacy" not in readme
     assert readme.startswith("# Tools\n\nSome prose.\n") and readme.endswith("More prose.\n")
+
+    assert project.catalog.stat().st_mode & 0o777 == 0o640  # the file keeps its permissions
 
     # Idempotent: a second run finds nothing to do and writes nothing.
     stamp = (project.catalog.stat().st_mtime_ns, project.readme.stat().st_mtime_ns)

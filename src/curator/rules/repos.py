@@ -18,7 +18,7 @@ from curator.facts import IncompleteKind, IncompleteReason, LinkHistory, RepoMet
 from curator.findings import Finding, Fix, FixReason, Severity
 from curator.rules.base import RULES, RuleContext, entry_finding, rule
 from curator.rules.history import is_confirmed_failure
-from curator.urls import GithubRepo, github_repo
+from curator.urls import GithubRepo, check_url, github_repo
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,8 @@ def repo_renamed(ctx: RuleContext) -> Iterator[Finding]:
         if meta.name_with_owner.lower() == link.repo.key:
             continue
         new = canonical_url(link.url, link.repo, meta.name_with_owner)
-        confirmed = not meta.from_cache
+        # Confirmed by the API in this run, not a last known value; and a well-formed URL (the name is the API's).
+        confirmed = not meta.from_cache and check_url(new) is None and new.isprintable()
         evidence = f"renamed on GitHub to {meta.name_with_owner}"
         if not confirmed:
             evidence += " (last known; not confirmed in this run)"
