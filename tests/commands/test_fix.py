@@ -235,6 +235,18 @@ def test_rule_option_dry_run_and_a_readme_diff(project: Project, capsys: pytest.
     assert "/ok/m" in after and "hhttp://" in after
 
 
+def test_a_catalog_file_that_is_a_symbolic_link_is_not_written_through(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = project.write(f"  - id: typo\n    name: Typo\n    url: hhttp://127.0.0.2:{project.host.port}/ok/t\n")
+    real = project.root / "elsewhere.yaml"
+    project.catalog.rename(real)
+    project.catalog.symlink_to(real)
+    assert main(["fix", "--offline"]) == 2
+    assert "is a symbolic link" in capsys.readouterr().err
+    assert real.read_text(encoding="utf-8") == before and project.catalog.is_symlink()
+
+
 def test_an_unknown_rule_is_a_usage_error(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
     project.write("  - id: a\n    name: A\n    url: https://example.org/\n")
     assert main(["fix", "--offline", "--rule", "dead-link"]) == 2

@@ -80,6 +80,8 @@ def run_fix(opts: FixOptions, *, now: datetime | None = None) -> int:
         for change in outcome.changes:
             write_diff(change, sys.stdout)
     else:
+        for change in outcome.changes:  # all checked before any is written
+            _refuse_link(change.path)
         for change in outcome.changes:
             newline = change.newline
             write_atomic(change.path, change.after if newline is None else change.after.replace("\n", newline))
@@ -126,10 +128,17 @@ def write_diff(change: FileChange, out: TextIO) -> None:
         out.write(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
 
 
+def _refuse_link(path: Path) -> None:
+    if path.is_symlink():
+        raise CuratorError(f"{path}: is a symbolic link; curator does not write through links — edit it by hand")
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` through a temporary file in the same directory, flushed to disk, then renamed over
-    `path`: a crash leaves the old file or the new one, never half of one. (The one atomic writer of this
-    command; markdown.files.write_text does the same without the fsync.)"""
+    `path`: a crash leaves the old file or the new one, never half of one. The file keeps its mode; a
+    symbolic link is refused, not replaced by a file nor written through. (The one atomic writer of this
+    command, until the shared `atomicfile.write_atomic` exists; markdown.files.write_text has no fsync.)"""
+    _refuse_link(path)
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
