@@ -37,6 +37,7 @@ DEFAULT_STATE_PATH = ".curator/state.db"
 DEFAULT_STALE_DAYS = 365
 DEFAULT_GITHUB_API = "https://api.github.com"
 DEFAULT_MAX_RATE_LIMIT_WAIT = 900.0
+DEFAULT_MAX_FAILING_SHARE = 0.2
 
 
 class RuleSettings(BaseModel):
@@ -111,6 +112,16 @@ class RenderSettings(BaseModel):
     )
 
 
+class FixSettings(BaseModel):
+    model_config = _STRICT
+    max_failing_share: float = Field(
+        default=DEFAULT_MAX_FAILING_SHARE,
+        ge=0,
+        le=1,
+        description="above this share of links failing at once, `curator fix` applies only offline-certain fixes",
+    )
+
+
 class Config(BaseModel):
     model_config = _STRICT
     catalog: str = "catalog"
@@ -121,6 +132,7 @@ class Config(BaseModel):
     history: HistorySettings = Field(default_factory=HistorySettings)
     github: GithubSettings = Field(default_factory=GithubSettings)
     render: RenderSettings = Field(default_factory=RenderSettings)
+    fix: FixSettings = Field(default_factory=FixSettings)
 
 
 @dataclass(frozen=True)

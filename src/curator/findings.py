@@ -22,13 +22,28 @@ class Severity(enum.IntEnum):
         return cls[text.upper()]
 
 
+class FixReason(enum.StrEnum):
+    """Why a fix is proposed; `curator fix` prints it with the evidence."""
+
+    SCHEME_TYPO = "scheme-typo"  # malformed-url: a mistyped scheme (or surrounding spaces), certain offline
+    PERMANENT_REDIRECT = "permanent-redirect"  # redirected: every hop 301/308, ending in a real page
+    REPO_RENAMED = "repo-renamed"  # repo-renamed: the GitHub API names the repository's new owner/name
+
+
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """A machine-applicable change to one field of one entry: set `field` from `old` to `new`."""
+    """A change to one field of one entry: set `field` from `old` to `new`.
+
+    `safe` says the evidence is strong enough for `curator fix` to apply it unreviewed; `evidence` is what
+    a reviewer reads ("hhttps → https, certain offline", "301 → 200 'Page title'"). The new fields come
+    last, defaulted, so positional construction still works."""
 
     field: str
     old: str | None
     new: str
+    reason: FixReason | None = None
+    evidence: str = ""
+    safe: bool = False
 
 
 @dataclass(frozen=True, slots=True)

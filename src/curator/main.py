@@ -104,6 +104,42 @@ def _render(args: argparse.Namespace) -> int:
     )
 
 
+def _fix_arguments(fix: argparse.ArgumentParser) -> None:
+    _add_common(fix)
+    fix.add_argument("--dry-run", action="store_true", help="print a diff of every file it would change, write nothing")
+    fix.add_argument("--offline", action="store_true", help="no network: apply only the fixes certain offline")
+    fix.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="apply only this rule's fixes (malformed-url, redirected, repo-renamed); may be repeated",
+    )
+    fix.add_argument("--state", type=Path, help="state database (default: .curator/state.db)")
+    fix.add_argument(
+        "--allow-private-hosts", action="store_true", help="allow links to loopback and private addresses"
+    )
+    fix.add_argument("--no-cache", action="store_true", help="re-check links that were ok recently")
+
+
+def _fix(args: argparse.Namespace) -> int:
+    from curator.commands.fix import FixOptions, run_fix
+
+    return run_fix(
+        FixOptions(
+            catalog=args.catalog,
+            readme=args.readme,
+            config=args.config,
+            state=args.state,
+            dry_run=args.dry_run,
+            offline=args.offline,
+            rules=tuple(args.rule),
+            allow_private_hosts=args.allow_private_hosts,
+            no_cache=args.no_cache,
+        )
+    )
+
+
 def _import_arguments(imp: argparse.ArgumentParser) -> None:
     imp.add_argument("markdown", type=Path, help="the markdown file to import (it gets markers added)")
     imp.add_argument("--catalog", type=Path, default=Path("catalog"), help="where to write the catalog files")
@@ -180,6 +216,15 @@ COMMANDS: dict[str, Command] = {
         run=_render,
         exit_zero="the README was written, or (--check) is up to date",
         exit_one="--check: the README is out of date (the diff is printed)",
+    ),
+    "fix": Command(
+        help="apply the safe fixes to the catalog and regenerate the README",
+        description="Run the checks, then apply the fixes that have evidence — scheme typos, permanent "
+        "redirects to a real page, repositories GitHub confirms renamed — as minimal edits of the catalog "
+        "files, and regenerate the README tables. With --dry-run, print a diff and write nothing.",
+        arguments=_fix_arguments,
+        run=_fix,
+        exit_zero="the run completed: the fixes were applied (or, with --dry-run, shown), or there were none",
     ),
     "import": Command(
         help="turn the resource tables of a markdown file into catalog files",

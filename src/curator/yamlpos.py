@@ -8,7 +8,7 @@ silently resolve by keeping the last one, are reported instead: silently losing 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -441,3 +441,63 @@ def plain_scalars(text: str) -> dict[tuple[int, int], str]:
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file; undecodable bytes are an error the caller reports with the file name."""
     return path.read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class ScalarSpan:
+    """Where one scalar's source text is: `text[start:end]` is it as written, quotes included."""
+
+    start: int  # character offsets into the text
+    end: int
+    style: str  # "" plain, "'" single-quoted, '"' double-quoted, "|" literal, ">" folded
+    flow: bool  # inside a flow collection ({...} or [...]), where a plain scalar may not hold ",[]{}"
+    alias: bool = False  # an alias (*name) or an anchored value: editing it would change other values
+
+
+def scalar_spans(text: str, paths: Collection[PathKey]) -> dict[PathKey, ScalarSpan]:
+    """The source spans of the scalars at `paths` (a path that is absent, or not a scalar, is left out).
+
+    `Positions` keeps only where a value starts; a minimal edit needs where it ends too, which the parser's
+    events know. Used by `catalog.edit`; the text must be one valid YAML document."""
+    wanted = set(paths)
+    out: dict[PathKey, ScalarSpan] = {}
+    # One frame per open collection: [path, is_mapping, flow, next index or pending key].
+    stack: list[list[Any]] = []
+    loader = _LOADER(text)
+    get_event: Callable[[], Any] = loader.get_event
+    try:
+        while True:
+            event = get_event()
+            cls = event.__class__
+            if cls is yaml.StreamEndEvent:
+                return out
+            if cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+                stack.pop()
+                continue
+            if cls not in (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent):
+                continue
+            path: PathKey = ()
+            if stack:
+                top = stack[-1]
+                if top[1]:  # a mapping: a key first, then its value
+                    if top[3] is _NO_KEY:
+                        top[3] = event.value if cls is yaml.ScalarEvent else _DUPLICATE
+                        continue
+                    path, top[3] = (*top[0], top[3]), _NO_KEY
+                else:
+                    path = (*top[0], top[3])
+                    top[3] += 1
+            if cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+                flow = bool(event.flow_style) or bool(stack and stack[-1][2])
+                mapping = cls is yaml.MappingStartEvent
+                stack.append([path, mapping, flow, _NO_KEY if mapping else 0])
+            elif path in wanted:
+                out[path] = ScalarSpan(
+                    start=event.start_mark.index,
+                    end=event.end_mark.index,
+                    style=getattr(event, "style", None) or "",
+                    flow=bool(stack and stack[-1][2]),
+                    alias=cls is yaml.AliasEvent or bool(getattr(event, "anchor", None)),
+                )
+    finally:
+        loader.dispose()

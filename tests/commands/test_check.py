@@ -161,7 +161,7 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert info.value.code == 0
     assert capsys.readouterr().out.startswith("curator ")
-    for command in ("check", "render", "import", "schema", "rules", "config"):
+    for command in ("check", "render", "fix", "import", "schema", "rules", "config"):
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert "usage: curator " + command in capsys.readouterr().out

@@ -10,7 +10,7 @@ import pytest
 from curator.catalog.load import Catalog
 from curator.config import Config, HistorySettings
 from curator.facts import Facts, Hop, LinkHistory, LinkResult, LinkState
-from curator.findings import Finding, Fix, Severity
+from curator.findings import Finding, Fix, FixReason, Severity
 from curator.rules import RULES, RuleContext
 from curator.rules.links import permanent_target
 from tests.rules.support import entry, line_with, load, section
@@ -163,8 +163,8 @@ def test_a_permanent_redirect_is_a_fix(catalog: Catalog) -> None:
     )
     findings = run(catalog, "redirected", facts(moved, moved_extra))
     assert [f.fix for f in findings] == [
-        Fix("url", DEAD, "https://new.example/page"),
-        Fix("links[0].url", EXTRA, "https://code.example/repo/"),
+        Fix("url", DEAD, "https://new.example/page", FixReason.PERMANENT_REDIRECT, "301 → 200", True),
+        Fix("links[0].url", EXTRA, "https://code.example/repo/", FixReason.PERMANENT_REDIRECT, "308 → 200", True),
     ]
     assert findings[0].severity is Severity.WARNING
     assert findings[0].message == (

@@ -10,7 +10,7 @@ import pytest
 from curator.catalog.load import Catalog
 from curator.config import Config, GithubSettings, HistorySettings
 from curator.facts import Facts, IncompleteKind, IncompleteReason, LinkHistory, RepoMeta
-from curator.findings import Finding, Fix, Severity
+from curator.findings import Finding, Fix, FixReason, Severity
 from curator.rules import RULES, RuleContext
 from curator.rules.repos import TOKEN_HINT, describe_incomplete
 from tests.rules.support import entry, line_with, load, section
@@ -73,13 +73,24 @@ def test_renamed_main_url_and_extra_link_keep_their_sub_paths(tmp_path: Path) ->
 
     findings = run(catalog, "repo-renamed", the_facts)
 
+    evidence = "renamed on GitHub to lmsys-org/fastchat"
     assert [f.fix for f in findings] == [
         Fix(
             "url",
             "https://github.com/lm-sys/FastChat/tree/main/docs#serving",
             "https://github.com/lmsys-org/fastchat/tree/main/docs#serving",
+            FixReason.REPO_RENAMED,
+            evidence,
+            True,
         ),
-        Fix("links[0].url", "https://github.com/LM-SYS/fastchat.git", "https://github.com/lmsys-org/fastchat"),
+        Fix(
+            "links[0].url",
+            "https://github.com/LM-SYS/fastchat.git",
+            "https://github.com/lmsys-org/fastchat",
+            FixReason.REPO_RENAMED,
+            evidence,
+            True,
+        ),
     ]
     first = findings[0]
     assert first.severity is Severity.WARNING and first.entry == "tools/fastchat"
@@ -88,7 +99,7 @@ def test_renamed_main_url_and_extra_link_keep_their_sub_paths(tmp_path: Path) ->
     assert first.url == "https://github.com/lm-sys/FastChat/tree/main/docs#serving"
     assert first.message == (
         "the url of 'Vicuna': github.com/lm-sys/FastChat moved to github.com/lmsys-org/fastchat; update the "
-        "link to https://github.com/lmsys-org/fastchat/tree/main/docs#serving"
+        "link to https://github.com/lmsys-org/fastchat/tree/main/docs#serving (`curator fix` applies it)"
     )
     assert findings[1].message.startswith("link 'code' (links[0].url) of 'Vicuna': ")
 

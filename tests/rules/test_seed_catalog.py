@@ -10,7 +10,7 @@ import ftfy
 import pytest
 
 from curator.catalog.load import Catalog, load_catalog
-from curator.findings import Fix
+from curator.findings import Fix, FixReason
 from tests.conftest import SEED
 from tests.rules.support import run, summary
 
@@ -80,7 +80,12 @@ def test_the_malformed_colossal_ai_url_and_its_fix(catalog: Catalog) -> None:
     [finding] = run(catalog, "malformed-url")
     assert finding.entry == "training-frameworks/colossal-ai"
     assert finding.fix == Fix(
-        "url", "hhttps://github.com/hpcaitech/ColossalAI", "https://github.com/hpcaitech/ColossalAI"
+        "url",
+        "hhttps://github.com/hpcaitech/ColossalAI",
+        "https://github.com/hpcaitech/ColossalAI",
+        FixReason.SCHEME_TYPO,
+        "hhttps → https, certain offline",
+        True,
     )
 
 

@@ -6,8 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from curator.findings import Fix, Severity
+from curator.findings import Fix, FixReason, Severity
 from tests.rules.support import entry, line_with, load, run, section
+
+
+def triple(fix: Fix | None) -> tuple[str, str | None, str] | None:
+    return None if fix is None else (fix.field, fix.old, fix.new)
 
 
 @pytest.mark.parametrize(
@@ -41,7 +45,7 @@ def test_malformed_main_url(tmp_path: Path, url: str, fix: str | None) -> None:
     assert finding.entry == "tools/bad"
     assert finding.line == line_with(text, "url:", after="id: bad")
     assert finding.url == url
-    assert finding.fix == (Fix("url", url, fix) if fix else None)
+    assert triple(finding.fix) == (("url", url, fix) if fix else None)
     assert "'Bad'" in finding.message and "is malformed" in finding.message
     if fix:
         assert f"change it to {fix!r}" in finding.message
@@ -52,7 +56,8 @@ def test_malformed_message_names_the_problem_and_the_fix(tmp_path: Path) -> None
     [finding] = run(load(tmp_path, {"training-frameworks": text}), "malformed-url")
     assert finding.message == (
         "the url 'hhttps://github.com/hpcaitech/ColossalAI' of 'Colossal-AI' is malformed: the scheme "
-        "'hhttps' is a typo of 'https'; change it to 'https://github.com/hpcaitech/ColossalAI'"
+        "'hhttps' is a typo of 'https'; change it to 'https://github.com/hpcaitech/ColossalAI' (`curator fix` "
+        "applies it)"
     )
     assert finding.entry == "training-frameworks/colossal-ai"
     assert finding.line == 10  # section: 7 lines, then "- id:", "name:", "url:"
@@ -75,9 +80,9 @@ def test_one_finding_per_bad_url_with_its_field_path(tmp_path: Path) -> None:
         )
     )
     findings = run(load(tmp_path, {"tools": text}), "malformed-url")
-    assert [(f.line, f.fix) for f in findings] == [
-        (line_with(text, "htps://"), Fix("url", "htps://example.org/main", "https://example.org/main")),
-        (line_with(text, "github.com/o/r"), Fix("links[1].url", "github.com/o/r", "https://github.com/o/r")),
+    assert [(f.line, triple(f.fix)) for f in findings] == [
+        (line_with(text, "htps://"), ("url", "htps://example.org/main", "https://example.org/main")),
+        (line_with(text, "github.com/o/r"), ("links[1].url", "github.com/o/r", "https://github.com/o/r")),
         (line_with(text, "mailto:"), None),
     ]
     assert "link 'Code' (links[1].url)" in findings[1].message
@@ -86,7 +91,14 @@ def test_one_finding_per_bad_url_with_its_field_path(tmp_path: Path) -> None:
 def test_surrounding_spaces_are_fixed(tmp_path: Path) -> None:
     text = section(entry("sp", "Spaces", " https://example.org/a "))
     [finding] = run(load(tmp_path, {"tools": text}), "malformed-url")
-    assert finding.fix == Fix("url", " https://example.org/a ", "https://example.org/a")
+    assert finding.fix == Fix(
+        "url",
+        " https://example.org/a ",
+        "https://example.org/a",
+        FixReason.SCHEME_TYPO,
+        "surrounding spaces removed, certain offline",
+        True,
+    )
 
 
 @pytest.mark.parametrize(

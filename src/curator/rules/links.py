@@ -18,9 +18,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from curator.catalog.occurrences import LinkOccurrence, link_occurrences
 from curator.facts import LinkHistory, LinkResult, LinkState
-from curator.findings import Finding, Fix, Severity
+from curator.findings import Finding, Fix, FixReason, Severity
 from curator.rules.base import RuleContext, entry_finding, rule
 from curator.rules.history import is_confirmed_failure
+from curator.rules.redirects import judge_redirect
 
 PERMANENT_REDIRECTS = frozenset({301, 308})
 
@@ -158,18 +159,29 @@ def redirected(ctx: RuleContext) -> Iterator[Finding]:
     temporary 302/303/307 after it is not followed into the fix: it is where the site sends visitors
     today, not the page's address). Temporary redirects alone are not reported.
 
-    Fix: the finding carries the new address, which `curator fix` writes into the entry.
+    Fix: the finding carries the new address. `curator fix` writes it into the entry only when every hop
+    is 301 or 308 and the chain ends in a 2xx page that is not a login page, not the site's home page
+    (when the link named a deeper page) and not a parked domain on another host; otherwise a person
+    decides.
     """
     for occurrence, result in _checked(ctx, LinkState.REDIRECT):
         target = permanent_target(result)
         if target is None or target == occurrence.url:
             continue
         status = result.redirects[0].status if result.redirects else 301
+        verdict = judge_redirect(result, target)
+        advice = (
+            "update the link (`curator fix` applies it)"
+            if verdict.safe
+            else f"check the new page and update the link by hand ({verdict.evidence})"
+        )
         yield _finding(
             "redirected",
             occurrence,
-            f"moved permanently ({status}) to {target}; update the link (`curator fix` applies it)",
-            fix=Fix(occurrence.field, occurrence.url, target),
+            f"moved permanently ({status}) to {target}; {advice}",
+            fix=Fix(
+                occurrence.field, occurrence.url, target, FixReason.PERMANENT_REDIRECT, verdict.evidence, verdict.safe
+            ),
         )
 
 

@@ -15,10 +15,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from curator.catalog.occurrences import LinkOccurrence, link_occurrences
 from curator.facts import IncompleteKind, IncompleteReason, LinkHistory, RepoMeta
-from curator.findings import Finding, Fix, Severity
+from curator.findings import Finding, Fix, FixReason, Severity
 from curator.rules.base import RULES, RuleContext, entry_finding, rule
 from curator.rules.history import is_confirmed_failure
-from curator.urls import GithubRepo, github_repo
+from curator.urls import GithubRepo, check_url, github_repo
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def repo_renamed(ctx: RuleContext) -> Iterator[Finding]:
     owner or name counts; a difference in letter case alone is not reported.
 
     Fix: the finding carries the canonical URL (sub-path, query and fragment kept), which `curator fix`
-    applies to the entry.
+    applies to the entry when GitHub confirmed the new name in this run (not from last known values).
     """
     if ctx.offline:
         return
@@ -94,10 +94,16 @@ def repo_renamed(ctx: RuleContext) -> Iterator[Finding]:
         if meta.name_with_owner.lower() == link.repo.key:
             continue
         new = canonical_url(link.url, link.repo, meta.name_with_owner)
+        # Confirmed by the API in this run, not a last known value; and a well-formed URL (the name is the API's).
+        confirmed = not meta.from_cache and check_url(new) is None and new.isprintable()
+        evidence = f"renamed on GitHub to {meta.name_with_owner}"
+        if not confirmed:
+            evidence += " (last known; not confirmed in this run)"
+        applies = " (`curator fix` applies it)" if confirmed else ""
         yield link.finding(
             "repo-renamed",
-            f"{link.shown} moved to github.com/{meta.name_with_owner}; update the link to {new}",
-            fix=Fix(link.occurrence.field, link.occurrence.url, new),
+            f"{link.shown} moved to github.com/{meta.name_with_owner}; update the link to {new}{applies}",
+            fix=Fix(link.occurrence.field, link.occurrence.url, new, FixReason.REPO_RENAMED, evidence, confirmed),
         )
 
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from curator.catalog.occurrences import link_occurrences
-from curator.findings import Finding, Fix, Severity
+from curator.catalog.occurrences import LinkOccurrence, link_occurrences
+from curator.facts import LinkState
+from curator.findings import Finding, Fix, FixReason, Severity
 from curator.rules.base import RuleContext, entry_finding, rule
+
+# A corrected URL in one of these states after the network phase is not a safe fix: it does not work.
+_NOT_WORKING = frozenset(
+    {LinkState.DEAD, LinkState.ERROR, LinkState.UNREACHABLE, LinkState.TLS_ERROR, LinkState.REFUSED}
+)
 
 
 @rule("malformed-url", Severity.ERROR)
@@ -18,8 +24,10 @@ def malformed_url(ctx: RuleContext) -> Iterator[Finding]:
     not a web page (`javascript:`, `file:`, `data:`, `ftp:`, `mailto:`), no host, an invalid port or host.
     Such a link renders as a broken or relative link and cannot be checked.
 
-    Fix: correct the URL. When the correction is certain (a scheme typo, a missing `https://`, surrounding
-    spaces) the finding carries a fix that `curator fix` applies. Silence it with an `ignore` entry in
+    Fix: correct the URL. When the correction is certain the finding carries a fix. `curator fix` applies
+    a mistyped scheme (`hhttps://` → `https://`) and surrounding spaces, even offline — unless the network
+    ran, the corrected URL was checked and it failed. A missing scheme (`example.com/x`, `//host/x`) is
+    only suggested: whether the site serves `https` is a guess. Silence it with an `ignore` entry in
     curator.yaml only if the link is intentionally not a web address.
     """
     for occurrence in link_occurrences(ctx.catalog):
@@ -27,8 +35,8 @@ def malformed_url(ctx: RuleContext) -> Iterator[Finding]:
         if problem is None:
             continue
         if problem.fix is not None:
-            action = f"change it to {problem.fix!r}"
-            fix = Fix(occurrence.field, occurrence.url, problem.fix)
+            fix = typo_fix(ctx, occurrence, problem.fix)
+            action = f"change it to {problem.fix!r}" + (" (`curator fix` applies it)" if fix.safe else "")
         else:
             action = problem.advice
             fix = None
@@ -43,6 +51,32 @@ def malformed_url(ctx: RuleContext) -> Iterator[Finding]:
             url=occurrence.url,
             fix=fix,
         )
+
+
+def typo_fix(ctx: RuleContext, occurrence: LinkOccurrence, corrected: str) -> Fix:
+    """The fix of a malformed URL with its evidence. Safe when the scheme was written and mistyped (or the
+    URL only has surrounding spaces) and the network, if it ran, did not find the corrected URL failing."""
+    written = occurrence.url
+    stripped = written.strip()
+    scheme, _, rest = corrected.partition("://")
+    if corrected == stripped:
+        what, certain = "surrounding spaces removed", True
+    elif stripped in (rest, "//" + rest):
+        what, certain = f"no scheme → {scheme}://, a guess", False
+    else:
+        prefix = stripped[: len(stripped) - len(rest)] if stripped.endswith(rest) else stripped
+        bare = prefix.rstrip(":/")
+        what = f"{bare} → {scheme}" if bare.lower() != scheme else f"{prefix} → {scheme}://"
+        certain = True
+    evidence = f"{what}, certain offline" if certain else what
+    result = ctx.facts.links.get(corrected) if not ctx.offline else None
+    if result is not None:
+        if result.state in _NOT_WORKING:
+            evidence = f"{what}; but {corrected} fails ({result.detail or result.state.value})"
+            certain = False
+        else:
+            evidence += f"; {corrected} answers {result.status or result.state.value}"
+    return Fix(occurrence.field, written, corrected, FixReason.SCHEME_TYPO, evidence, certain)
 
 
 @rule("missing-link", Severity.WARNING)
