@@ -1,0 +1,1348 @@
+"""One repository the fake GitHub API hosts for writes, backed by a real bare git repository.
+
+`curator pr` makes a rolling pull request through the Git Data API (blobs, trees, commits, refs), then opens
+or updates the pull request, its labels and comments. To test that for real, the fake keeps the repository in
+a bare git repository in a temp dir: every SHA is a real git SHA, and a test can read any commit back with
+git. `FakeGithub.host_repo()` makes one and routes `/repos/{owner}/{name}/...` here.
+
+Served (JSON shaped as GitHub's REST API v3, enough for PyGithub 2.x objects): the repository, git blobs,
+trees, commits, refs (`/git/ref/` and `/git/refs/`), commits, branches, compare, contents, pulls, issues,
+issue comments, labels and issue events. Lists are paginated as GitHub does (`per_page`, a `Link` header).
+Anything else under the repository is a 404, so an unserved call fails loudly.
+
+Test-side controls are plain methods (`seed`, `commit_as_person`, `advance_base`, `merge_pull`,
+`close_pull`, `remove_label`, `files_at`, `write_requests`...); faults are attributes (`deny_writes`,
+`deny_pull_creation`, `secondary_writes`, `missing`).
+
+git runs with a scrubbed environment (HOME in the temp dir, GIT_CONFIG_NOSYSTEM, identities passed with
+`-c` and GIT_AUTHOR_*/GIT_COMMITTER_*), so the machine's git configuration never matters, and with fixed,
+advancing dates, so a test run makes the same SHAs every time.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, quote, unquote, urlencode
+
+if TYPE_CHECKING:
+    from tests.support.fake_github import FakeGithub, Logged
+
+Answer = tuple[int, dict[str, str], Any]
+
+WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+START_EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z: the fake's clock starts here and advances a minute a step
+BOT_LOGIN = "github-actions[bot]"
+BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
+WEB_COMMITTER = ("GitHub", "noreply@github.com")  # who GitHub writes as committer of the commits it signs
+ZERO_SHA = "0" * 40
+DOCS = "https://docs.github.com/rest"
+NOT_INTEGRATION = "Resource not accessible by integration"
+NO_ACTIONS_PULLS = "GitHub Actions is not permitted to create or approve pull requests."
+SECONDARY_LIMIT = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+_IDENTITY = re.compile(r"^(?P<name>.*) <(?P<email>[^>]*)> (?P<epoch>\d+) (?P<tz>[+-]\d{4})$")
+
+
+class GitError(Exception):
+    """git refused: the text is git's own words."""
+
+
+@dataclass
+class Label:
+    id: int
+    name: str
+    color: str = "ededed"
+    description: str | None = None
+
+
+@dataclass
+class Comment:
+    id: int
+    body: str
+    user: str
+    created_at: int
+
+
+@dataclass
+class Thread:
+    """An issue, or a pull request (which is an issue with the same number)."""
+
+    number: int
+    title: str
+    body: str | None
+    user: str
+    created_at: int
+    updated_at: int
+    state: str = "open"
+    state_reason: str | None = None
+    closed_at: int | None = None
+    labels: list[str] = field(default_factory=list)  # names, as on the repository's labels
+    comments: list[Comment] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    is_pull: bool = False
+    head: str = ""  # branch names, in this repository
+    base: str = ""
+    head_sha: str = ""  # the head's last known SHA (kept after the branch is deleted)
+    base_sha: str = ""
+    merged: bool = False
+    merged_at: int | None = None
+    merged_by: str | None = None
+    merge_commit_sha: str | None = None
+    maintainer_can_modify: bool = False
+    draft: bool = False
+    commits_at_close: list[str] | None = None  # the pull's commits, frozen when it closes
+
+
+def _iso(epoch: int | None) -> str | None:
+    return None if epoch is None else datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class FakeRepoHost:
+    def __init__(
+        self,
+        api: FakeGithub,
+        full_name: str = "octo/awesome-list",
+        *,
+        default_branch: str = "main",
+        private: bool = False,
+        bot_login: str = BOT_LOGIN,
+        bot_email: str = BOT_EMAIL,
+    ) -> None:
+        self.api = api
+        self.full_name = full_name
+        self.owner, self.name = full_name.split("/")
+        self.default_branch = default_branch
+        self.private = private
+        self.bot_login = bot_login  # who the token is: author of API commits, pulls, comments
+        self.bot_email = bot_email
+        self.id = 424242
+        # faults
+        self.deny_writes = False  # 403 "Resource not accessible by integration" on every write
+        self.deny_pull_creation = False  # 403 "GitHub Actions is not permitted..." on POST pulls
+        self.secondary_writes = 0  # the next N writes get 403 + retry-after and the secondary-limit message
+        self.secondary_retry_after = 1
+        self.missing = False  # 404 for the repository and everything under it
+        # state
+        self.labels: dict[str, Label] = {}  # lower name → label
+        self.threads: dict[int, Thread] = {}
+        self.verified: set[str] = set()  # SHAs of commits GitHub would have signed
+        self.logins: dict[str, str] = {bot_email.lower(): bot_login}  # author email → login
+        self._clock = START_EPOCH
+        self._next_id = 5000
+        self._lock = threading.RLock()
+        self.root = Path(tempfile.mkdtemp(prefix="fake-repo-"))
+        self.path = self.root / "repo.git"
+        self._env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.root),
+            "XDG_CONFIG_HOME": str(self.root),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_TERMINAL_PROMPT": "0",
+            "LC_ALL": "C",
+        }
+        subprocess.run(
+            ["git", "init", "--quiet", "--bare", str(self.path)], env=self._env, check=True, capture_output=True
+        )
+        self.git("symbolic-ref", "HEAD", f"refs/heads/{default_branch}")
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    # --- git
+
+    def git(self, *args: str, input: bytes | None = None, env: dict[str, str] | None = None) -> bytes:
+        """Run git on the bare repository and return its output; `GitError` with git's words on failure."""
+        command = ["git", "-c", "user.name=Fake", "-c", "user.email=fake@example.invalid", "-c", "gc.auto=0"]
+        command += ["--git-dir", str(self.path), *args]
+        done = subprocess.run(command, input=input, env={**self._env, **(env or {})}, capture_output=True)
+        if done.returncode != 0:
+            raise GitError(done.stderr.decode(errors="replace").strip() or f"git {args[0]} failed")
+        return done.stdout
+
+    def _ok(self, *args: str) -> bool:
+        try:
+            self.git(*args)
+        except GitError:
+            return False
+        return True
+
+    def object_type(self, sha: str) -> str | None:
+        try:
+            return self.git("cat-file", "-t", sha).decode().strip()
+        except GitError:
+            return None
+
+    def sha(self, ref: str) -> str | None:
+        """The commit `ref` (a branch, `refs/...` or a SHA) names, or None."""
+        for candidate in (f"refs/heads/{ref}", ref):
+            try:
+                return self.git("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}").decode().strip()
+            except GitError:
+                continue
+        return None
+
+    def branch_sha(self, branch: str) -> str | None:
+        try:
+            return self.git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}").decode().strip()
+        except GitError:
+            return None
+
+    def branches(self) -> list[str]:
+        out = self.git("for-each-ref", "--format=%(refname)", "refs/heads/").decode().split()
+        return [r.removeprefix("refs/heads/") for r in out]
+
+    def _tick(self) -> int:
+        self._clock += 60
+        return self._clock
+
+    def _id(self) -> int:
+        self._next_id += 1
+        return self._next_id
+
+    def _hash_blob(self, data: bytes) -> str:
+        return self.git("hash-object", "-w", "--stdin", input=data).decode().strip()
+
+    def _build_tree(self, base_tree: str | None, entries: list[tuple[str, str, str, str | None]]) -> str:
+        """A tree: `base_tree` (or nothing) with `entries` (path, mode, type, sha; sha None deletes the path and
+        everything under it) applied in order, built in a temp index so nested paths just work."""
+        index = self.root / f"index-{uuid.uuid4().hex}"
+        env = {"GIT_INDEX_FILE": str(index)}
+        try:
+            self.git("read-tree", *([base_tree] if base_tree else ["--empty"]), env=env)
+            for path, mode, kind, sha in entries:
+                under = self.git("ls-files", "-z", "--", path, env=env)
+                if under and (sha is None or kind == "tree"):
+                    self.git("update-index", "--force-remove", "-z", "--stdin", input=under, env=env)
+                if sha is None:
+                    continue
+                if kind == "tree":
+                    self.git("read-tree", f"--prefix={path}/", sha, env=env)
+                else:
+                    self.git("update-index", "--index-info", input=f"{mode} {sha}\t{path}\n".encode(), env=env)
+            return self.git("write-tree", env=env).decode().strip()
+        finally:
+            index.unlink(missing_ok=True)
+
+    def _commit_tree(
+        self, tree: str, parents: list[str], message: str, author: tuple[str, str, int], committer: tuple[str, str, int]
+    ) -> str:
+        env = {
+            "GIT_AUTHOR_NAME": author[0],
+            "GIT_AUTHOR_EMAIL": author[1],
+            "GIT_AUTHOR_DATE": f"@{author[2]} +0000",
+            "GIT_COMMITTER_NAME": committer[0],
+            "GIT_COMMITTER_EMAIL": committer[1],
+            "GIT_COMMITTER_DATE": f"@{committer[2]} +0000",
+        }
+        args = ["commit-tree", tree]
+        for parent in parents:
+            args += ["-p", parent]
+        return self.git(*args, "-F", "-", input=message.encode(), env=env).decode().strip()
+
+    def _read_commit(self, sha: str) -> dict[str, Any]:
+        raw = self.git("cat-file", "commit", sha).decode(errors="replace")
+        header, _, message = raw.partition("\n\n")
+        out: dict[str, Any] = {"parents": [], "message": message}
+        for line in header.split("\n"):
+            key, _, value = line.partition(" ")
+            if key == "tree":
+                out["tree"] = value
+            elif key == "parent":
+                out["parents"].append(value)
+            elif key in ("author", "committer"):
+                m = _IDENTITY.match(value)
+                assert m is not None, value
+                out[key] = {"name": m["name"], "email": m["email"], "date": _iso(int(m["epoch"]))}
+        return out
+
+    def _person(self, login: str) -> tuple[str, str]:
+        email = f"{login}@users.noreply.github.com"
+        self.logins[email.lower()] = login
+        return login, email
+
+    def _files_commit(
+        self, branch: str, files: dict[str, bytes | None], author: tuple[str, str], message: str, *, signed: bool
+    ) -> str:
+        parent = self.branch_sha(branch) or self.branch_sha(self.default_branch)
+        base_tree = self.git("rev-parse", f"{parent}^{{tree}}").decode().strip() if parent else None
+        entries: list[tuple[str, str, str, str | None]] = [
+            (path, "100644", "blob", None if data is None else self._hash_blob(data)) for path, data in files.items()
+        ]
+        tree = self._build_tree(base_tree, entries)
+        when = self._tick()
+        committer = WEB_COMMITTER if signed else author
+        sha = self._commit_tree(tree, [parent] if parent else [], message, (*author, when), (*committer, when))
+        if signed:
+            self.verified.add(sha)
+        self.git("update-ref", f"refs/heads/{branch}", sha)
+        return sha
+
+    # --- test-side controls
+
+    def seed(self, files: dict[str, bytes], branch: str = "main", *, author: str | None = None) -> str:
+        """The first commit of `branch` (by the owner, unless `author` is given); its SHA."""
+        with self._lock:
+            assert self.branch_sha(branch) is None, f"{branch} already has commits"
+            who = self._person(author or self.owner)
+            entries: list[tuple[str, str, str, str | None]] = [
+                (path, "100644", "blob", self._hash_blob(data)) for path, data in files.items()
+            ]
+            tree = self._build_tree(None, entries)
+            when = self._tick()
+            sha = self._commit_tree(tree, [], "Initial commit\n", (*who, when), (*who, when))
+            self.git("update-ref", f"refs/heads/{branch}", sha, "")
+            return sha
+
+    def commit_as_person(
+        self, branch: str, files: dict[str, bytes | None], author: str = "alice", message: str | None = None
+    ) -> str:
+        """A commit by a person (not the bot, not signed) on `branch` (made from the default branch if it does
+        not exist yet); a None content deletes the file. Its SHA."""
+        with self._lock:
+            who = self._person(author)
+            text = message or f"Edit {', '.join(sorted(files))} by hand\n"
+            return self._files_commit(branch, files, who, text, signed=False)
+
+    def advance_base(self, files: dict[str, bytes | None], author: str = "maintainer") -> str:
+        """A person's commit on the default branch: the base moves on under an open pull request."""
+        return self.commit_as_person(self.default_branch, files, author, f"Update {', '.join(sorted(files))}\n")
+
+    def merge_pull(self, number: int, by: str = "maintainer") -> str:
+        """Merge pull `number` as a person would on the web: a real merge commit on the base (signed by GitHub),
+        the pull closed and merged. The merge commit's SHA; AssertionError on a conflict."""
+        with self._lock:
+            pr = self.threads[number]
+            assert pr.is_pull and pr.state == "open", f"#{number} is not an open pull request"
+            head = self._pull_head_sha(pr)
+            base = self.branch_sha(pr.base)
+            assert base is not None, pr.base
+            done = subprocess.run(
+                ["git", "--git-dir", str(self.path), "merge-tree", "--write-tree", base, head],
+                env=self._env,
+                capture_output=True,
+            )
+            assert done.returncode == 0, f"#{number} does not merge cleanly: {done.stdout.decode()}"
+            tree = done.stdout.decode().split()[0]
+            who = self._person(by)
+            when = self._tick()
+            message = f"Merge pull request #{number} from {self.owner}/{pr.head}\n\n{pr.title}\n"
+            sha = self._commit_tree(tree, [base, head], message, (*who, when), (*WEB_COMMITTER, when))
+            self.verified.add(sha)
+            pr.commits_at_close = self._range(base, head)
+            self.git("update-ref", f"refs/heads/{pr.base}", sha, base)
+            pr.state, pr.merged, pr.merged_at, pr.merged_by = "closed", True, when, by
+            pr.closed_at = pr.updated_at = when
+            pr.merge_commit_sha = sha
+            pr.base_sha = base
+            self._event(pr, "merged", by, commit_id=sha)
+            self._event(pr, "closed", by)
+            return sha
+
+    def close_pull(self, number: int, by: str = "maintainer") -> None:
+        """Close pull (or issue) `number` unmerged, as a person."""
+        with self._lock:
+            self._close(self.threads[number], by)
+
+    def remove_label(self, number: int, name: str, by: str = "alice") -> None:
+        """A person takes label `name` off issue or pull `number`."""
+        with self._lock:
+            thread = self.threads[number]
+            thread.labels = [n for n in thread.labels if n.lower() != name.lower()]
+            self._event(thread, "unlabeled", by, label=name)
+
+    def add_label(self, number: int, name: str, by: str = "alice") -> None:
+        with self._lock:
+            self._add_labels(self.threads[number], [name], by)
+
+    def comment_as_person(self, number: int, body: str, author: str = "alice") -> int:
+        with self._lock:
+            return self._comment(self.threads[number], body, author).id
+
+    def files_at(self, ref: str) -> dict[str, bytes]:
+        """Every file of the tree at `ref` (branch, tag, SHA), read back with git."""
+        with self._lock:
+            commit = self.sha(ref)
+            assert commit is not None, f"no commit at {ref}"
+            out: dict[str, bytes] = {}
+            for line in self.git("ls-tree", "-r", "-z", commit).split(b"\0"):
+                if not line:
+                    continue
+                meta, _, path = line.partition(b"\t")
+                _mode, kind, sha = meta.decode().split()
+                if kind == "blob":
+                    out[path.decode()] = self.git("cat-file", "blob", sha)
+            return out
+
+    def pull(self, number: int) -> Thread:
+        return self.threads[number]
+
+    def write_requests(self) -> list[Logged]:
+        """Every logged request that writes (POST, PATCH, PUT, DELETE), but GraphQL queries."""
+        return [r for r in self.api.calls() if r.method in WRITE_METHODS and (r.method, r.path) != ("POST", "/graphql")]
+
+    # --- routing
+
+    def answer(self, method: str, path: str, query: str, headers: dict[str, str], body: Any) -> Answer | None:
+        """The answer to a request for this repository, or None when the path is not this repository's."""
+        prefix = f"/repos/{self.full_name}".lower()
+        if path.lower() != prefix and not path.lower().startswith(prefix + "/"):
+            return None
+        if self.missing:
+            return 404, {}, {"message": "Not Found", "documentation_url": DOCS}
+        rest = path[len(prefix) :]
+        params = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
+        with self._lock:
+            if method in WRITE_METHODS:
+                refused = self._refuse_write(method, rest, headers)
+                if refused is not None:
+                    return refused
+            for verb, pattern, handler in self._routes():
+                if verb != method:
+                    continue
+                m = re.fullmatch(pattern, rest)
+                if m is None:
+                    continue
+                args = {k: unquote(v) for k, v in m.groupdict().items() if v is not None}
+                try:
+                    return handler(params=params, body=body, path=path, **args)
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    return _invalid(f"Invalid request: {exc!r}")
+        return 404, {}, {"message": "Not Found", "documentation_url": DOCS}
+
+    def _refuse_write(self, method: str, rest: str, headers: dict[str, str]) -> Answer | None:
+        if not headers.get("authorization"):
+            return 401, {}, {"message": "Requires authentication", "documentation_url": DOCS}
+        if self.secondary_writes > 0:
+            self.secondary_writes -= 1
+            return 403, {"retry-after": str(self.secondary_retry_after)}, {"message": SECONDARY_LIMIT}
+        if self.deny_writes:
+            return 403, {}, {"message": NOT_INTEGRATION, "documentation_url": DOCS}
+        if self.deny_pull_creation and method == "POST" and rest == "/pulls":
+            return 403, {}, {"message": NO_ACTIONS_PULLS, "documentation_url": DOCS}
+        return None
+
+    def _routes(self) -> list[tuple[str, str, Callable[..., Answer]]]:
+        n = r"(?P<number>\d+)"
+        return [
+            ("GET", r"", self._get_repo),
+            ("POST", r"/git/blobs", self._post_blob),
+            ("GET", r"/git/blobs/(?P<sha>[^/]+)", self._get_blob),
+            ("POST", r"/git/trees", self._post_tree),
+            ("GET", r"/git/trees/(?P<sha>.+)", self._get_tree),
+            ("POST", r"/git/commits", self._post_commit),
+            ("GET", r"/git/commits/(?P<sha>[^/]+)", self._get_git_commit),
+            ("GET", r"/commits/(?P<ref>.+)", self._get_commit),
+            ("GET", r"/git/refs", self._list_refs),
+            ("GET", r"/git/matching-refs/(?P<ref>.*)", self._matching_refs),
+            ("GET", r"/git/refs?/(?P<ref>.+)", self._get_ref),
+            ("POST", r"/git/refs", self._post_ref),
+            ("PATCH", r"/git/refs/(?P<ref>.+)", self._patch_ref),
+            ("DELETE", r"/git/refs/(?P<ref>.+)", self._delete_ref),
+            ("GET", r"/branches/(?P<branch>.+)", self._get_branch),
+            ("GET", r"/compare/(?P<basehead>.+)", self._compare),
+            ("GET", r"/contents/?(?P<file>.*)", self._get_contents),
+            ("GET", r"/pulls", self._list_pulls),
+            ("POST", r"/pulls", self._post_pull),
+            ("GET", rf"/pulls/{n}", self._get_pull),
+            ("PATCH", rf"/pulls/{n}", self._patch_pull),
+            ("GET", rf"/pulls/{n}/commits", self._pull_commits),
+            ("GET", rf"/pulls/{n}/files", self._pull_files),
+            ("GET", rf"/pulls/{n}/merge", self._pull_merged),
+            ("GET", r"/issues", self._list_issues),
+            ("POST", r"/issues", self._post_issue),
+            ("GET", rf"/issues/{n}", self._get_issue),
+            ("PATCH", rf"/issues/{n}", self._patch_issue),
+            ("GET", rf"/issues/{n}/comments", self._list_comments),
+            ("POST", rf"/issues/{n}/comments", self._post_comment),
+            ("GET", rf"/issues/{n}/events", self._list_events),
+            ("GET", rf"/issues/{n}/labels", self._issue_labels),
+            ("POST", rf"/issues/{n}/labels", self._post_issue_labels),
+            ("PUT", rf"/issues/{n}/labels", self._put_issue_labels),
+            ("DELETE", rf"/issues/{n}/labels", self._delete_issue_labels),
+            ("DELETE", rf"/issues/{n}/labels/(?P<name>.+)", self._delete_issue_label),
+            ("GET", r"/labels", self._list_labels),
+            ("POST", r"/labels", self._post_label),
+            ("GET", r"/labels/(?P<name>.+)", self._get_label),
+            ("DELETE", r"/labels/(?P<name>.+)", self._delete_label),
+        ]
+
+    # --- JSON shapes
+
+    @property
+    def base(self) -> str:
+        return f"{self.api.url}/repos/{self.full_name}"
+
+    @property
+    def html(self) -> str:
+        return f"https://github.com/{self.full_name}"
+
+    def _user(self, login: str | None) -> dict[str, Any] | None:
+        if login is None:
+            return None
+        return {
+            "login": login,
+            "id": sum(login.encode()) + 1000,
+            "node_id": f"U_{login}",
+            "type": "Bot" if login.endswith("[bot]") else "User",
+            "url": f"{self.api.url}/users/{quote(login)}",
+            "html_url": f"https://github.com/{quote(login)}",
+            "site_admin": False,
+        }
+
+    def repo_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "node_id": f"R_{self.id}",
+            "name": self.name,
+            "full_name": self.full_name,
+            "owner": self._user(self.owner),
+            "private": self.private,
+            "visibility": "private" if self.private else "public",
+            "fork": False,
+            "archived": False,
+            "disabled": False,
+            "url": self.base,
+            "html_url": self.html,
+            "default_branch": self.default_branch,
+            "permissions": {"admin": False, "maintain": False, "push": True, "triage": True, "pull": True},
+            "allow_merge_commit": True,
+            "delete_branch_on_merge": False,
+        }
+
+    def _label_json(self, name: str) -> dict[str, Any]:
+        label = self.labels[name.lower()]
+        return {
+            "id": label.id,
+            "node_id": f"LA_{label.id}",
+            "url": f"{self.base}/labels/{quote(label.name, safe='')}",
+            "name": label.name,
+            "color": label.color,
+            "description": label.description,
+            "default": False,
+        }
+
+    def _ref_json(self, ref: str, sha: str) -> dict[str, Any]:
+        return {
+            "ref": ref,
+            "node_id": f"REF_{ref}",
+            "url": f"{self.base}/git/{ref}",
+            "object": {"sha": sha, "type": "commit", "url": f"{self.base}/git/commits/{sha}"},
+        }
+
+    def _verification(self, sha: str) -> dict[str, Any]:
+        signed = sha in self.verified
+        return {
+            "verified": signed,
+            "reason": "valid" if signed else "unsigned",
+            "signature": "-----BEGIN PGP SIGNATURE-----\nfake\n-----END PGP SIGNATURE-----" if signed else None,
+            "payload": None,
+            "verified_at": None,
+        }
+
+    def _git_commit_json(self, sha: str) -> dict[str, Any]:
+        c = self._read_commit(sha)
+        return {
+            "sha": sha,
+            "node_id": f"C_{sha}",
+            "url": f"{self.base}/git/commits/{sha}",
+            "html_url": f"{self.html}/commit/{sha}",
+            "author": c["author"],
+            "committer": c["committer"],
+            "message": c["message"].removesuffix("\n"),
+            "tree": {"sha": c["tree"], "url": f"{self.base}/git/trees/{c['tree']}"},
+            "parents": [
+                {"sha": p, "url": f"{self.base}/git/commits/{p}", "html_url": f"{self.html}/commit/{p}"}
+                for p in c["parents"]
+            ],
+            "verification": self._verification(sha),
+        }
+
+    def _commit_json(self, sha: str, *, files: bool = False) -> dict[str, Any]:
+        git_commit = self._git_commit_json(sha)
+        detail = {k: git_commit[k] for k in ("url", "author", "committer", "message", "tree", "verification")}
+        out: dict[str, Any] = {
+            "sha": sha,
+            "node_id": f"C_{sha}",
+            "commit": {**detail, "comment_count": 0},
+            "url": f"{self.base}/commits/{sha}",
+            "html_url": f"{self.html}/commit/{sha}",
+            "comments_url": f"{self.base}/commits/{sha}/comments",
+            "author": self._user(self.logins.get(git_commit["author"]["email"].lower())),
+            "committer": self._user(self.logins.get(git_commit["committer"]["email"].lower())),
+            "parents": [
+                {"sha": p["sha"], "url": f"{self.base}/commits/{p['sha']}", "html_url": p["html_url"]}
+                for p in git_commit["parents"]
+            ],
+        }
+        if files:
+            parents = git_commit["parents"]
+            changed = self._diff(parents[0]["sha"] if parents else None, sha)
+            out["files"] = changed
+            additions = sum(f["additions"] for f in changed)
+            deletions = sum(f["deletions"] for f in changed)
+            out["stats"] = {"additions": additions, "deletions": deletions, "total": additions + deletions}
+        return out
+
+    def _diff(self, old: str | None, new: str) -> list[dict[str, Any]]:
+        """The files that differ between two commits (`old` None: the root commit's files), as GitHub lists."""
+        args = ["diff-tree", "-r", "-z", "--numstat", "--no-renames"]
+        args += [old, new] if old else ["--root", new]
+        numstat = self.git(*args).split(b"\0")
+        args[args.index("--numstat")] = "--name-status"
+        status_words = {"A": "added", "M": "modified", "D": "removed", "T": "changed"}
+        names = [x.decode() for x in self.git(*args).split(b"\0") if x]
+        if not old and names and _SHA.match(names[0]):
+            names = names[1:]
+        statuses = dict(zip(names[1::2], names[0::2], strict=True))
+        out: list[dict[str, Any]] = []
+        for item in numstat:
+            text = item.decode()
+            if not text or "\t" not in text:
+                continue
+            added, removed, filename = text.split("\t", 2)
+            plus = 0 if added == "-" else int(added)
+            minus = 0 if removed == "-" else int(removed)
+            blob = ZERO_SHA if statuses.get(filename) == "D" else self._blob_at(new, filename)
+            out.append(
+                {
+                    "sha": blob,
+                    "filename": filename,
+                    "status": status_words.get(statuses.get(filename, "M"), "modified"),
+                    "additions": plus,
+                    "deletions": minus,
+                    "changes": plus + minus,
+                    "blob_url": f"{self.html}/blob/{new}/{quote(filename)}",
+                    "raw_url": f"{self.html}/raw/{new}/{quote(filename)}",
+                    "contents_url": f"{self.base}/contents/{quote(filename)}?ref={new}",
+                }
+            )
+        return out
+
+    def _blob_at(self, commit: str, path: str) -> str:
+        return self.git("rev-parse", f"{commit}:{path}").decode().strip()
+
+    def _range(self, base: str, head: str) -> list[str]:
+        """Commits in head but not base, oldest first, as GitHub lists a comparison's or a pull's commits."""
+        return self.git("rev-list", "--reverse", "--topo-order", f"{base}..{head}").decode().split()
+
+    # --- pages
+
+    def _page(self, items: list[Any], params: dict[str, str], path: str) -> Answer:
+        per_page = max(1, min(100, int(params.get("per_page") or 30)))
+        page = max(1, int(params.get("page") or 1))
+        last = max(1, -(-len(items) // per_page))
+        links = []
+
+        def link(number: int, rel: str) -> str:
+            return f'<{self.api.url}{path}?{urlencode({**params, "page": number, "per_page": per_page})}>; rel="{rel}"'
+
+        if page < last:
+            links += [link(page + 1, "next"), link(last, "last")]
+        if page > 1:
+            links += [link(1, "first"), link(page - 1, "prev")]
+        headers = {"link": ", ".join(links)} if links else {}
+        return 200, headers, items[(page - 1) * per_page : page * per_page]
+
+    # --- repository and git data
+
+    def _get_repo(self, **_: Any) -> Answer:
+        return 200, {}, self.repo_json()
+
+    def _post_blob(self, body: Any, **_: Any) -> Answer:
+        encoding = body.get("encoding", "utf-8")
+        content = body["content"]
+        if not isinstance(content, str) or encoding not in ("utf-8", "base64"):
+            return _invalid("content must be a string and encoding utf-8 or base64")
+        data = base64.b64decode(content, validate=False) if encoding == "base64" else content.encode()
+        sha = self._hash_blob(data)
+        return 201, {}, {"sha": sha, "url": f"{self.base}/git/blobs/{sha}"}
+
+    def _get_blob(self, sha: str, **_: Any) -> Answer:
+        if self.object_type(sha) != "blob":
+            return _not_found()
+        data = self.git("cat-file", "blob", sha)
+        return (
+            200,
+            {},
+            {
+                "sha": sha,
+                "node_id": f"B_{sha}",
+                "size": len(data),
+                "url": f"{self.base}/git/blobs/{sha}",
+                "content": _b64_lines(data),
+                "encoding": "base64",
+            },
+        )
+
+    def _post_tree(self, body: Any, **_: Any) -> Answer:
+        base_tree = body.get("base_tree")
+        if base_tree is not None and self.object_type(base_tree) != "tree":
+            return _invalid("base_tree is not a valid tree oid")
+        entries: list[tuple[str, str, str, str | None]] = []
+        for entry in body["tree"]:
+            path, mode, kind = entry.get("path"), entry.get("mode"), entry.get("type", "blob")
+            parts = path.split("/") if isinstance(path, str) else [""]
+            if any(p in ("", ".", "..", ".git") for p in parts):
+                return _invalid(f"tree.path contains a malformed path component: {path!r}")
+            if mode not in ("100644", "100755", "040000", "160000", "120000") or kind not in ("blob", "tree", "commit"):
+                return _invalid(f"tree.mode {mode!r} or tree.type {kind!r} is not valid")
+            if "content" in entry:
+                entries.append((path, mode, "blob", self._hash_blob(str(entry["content"]).encode())))
+                continue
+            sha = entry.get("sha")
+            if sha is not None and kind != "commit" and self.object_type(sha) != kind:
+                return _invalid(f"tree.sha {sha} is not a valid {kind}")
+            entries.append((path, mode, kind, sha))
+        return 201, {}, self._tree_json(self._build_tree(base_tree, entries), recursive=False)
+
+    def _tree_json(self, sha: str, *, recursive: bool) -> dict[str, Any]:
+        args = ["ls-tree", "-z", "-l", *(["-r", "-t"] if recursive else []), sha]
+        items: list[dict[str, Any]] = []
+        for line in self.git(*args).split(b"\0"):
+            if not line:
+                continue
+            meta, _, path = line.partition(b"\t")
+            mode, kind, object_sha, size = meta.decode().split()
+            item: dict[str, Any] = {"path": path.decode(), "mode": mode, "type": kind, "sha": object_sha}
+            if kind == "blob":
+                item["size"] = int(size)
+                item["url"] = f"{self.base}/git/blobs/{object_sha}"
+            elif kind == "tree":
+                item["url"] = f"{self.base}/git/trees/{object_sha}"
+            items.append(item)
+        return {"sha": sha, "url": f"{self.base}/git/trees/{sha}", "tree": items, "truncated": False}
+
+    def _get_tree(self, sha: str, params: dict[str, str], **_: Any) -> Answer:
+        tree = ""
+        for spec in (f"{sha}^{{tree}}", f"refs/heads/{sha}^{{tree}}"):  # a SHA, or a branch name as GitHub allows
+            try:
+                tree = self.git("rev-parse", "--verify", "--quiet", spec).decode().strip()
+                break
+            except GitError:
+                continue
+        if not tree:
+            return _not_found()
+        return 200, {}, self._tree_json(tree, recursive=params.get("recursive") not in (None, "", "0", "false"))
+
+    def _identity(self, given: Any, fallback: tuple[str, str]) -> tuple[str, str, int]:
+        if not given:
+            return (*fallback, self._clock)
+        when = self._clock
+        if given.get("date"):
+            when = int(datetime.fromisoformat(str(given["date"]).replace("Z", "+00:00")).timestamp())
+        return str(given["name"]), str(given["email"]), when
+
+    def _post_commit(self, body: Any, **_: Any) -> Answer:
+        tree, parents = body["tree"], body.get("parents") or []
+        if self.object_type(tree) != "tree":
+            return _invalid("Tree SHA does not exist")
+        if not isinstance(parents, list) or any(self.object_type(p) != "commit" for p in parents):
+            return _invalid("Parent SHA does not exist or is not a commit object")
+        self._tick()
+        # No author: GitHub writes the token's identity and signs the commit (it shows "Verified").
+        signed = not body.get("author") and not body.get("committer")
+        author = self._identity(body.get("author"), (self.bot_login, self.bot_email))
+        committer = self._identity(body.get("committer"), WEB_COMMITTER if signed else author[:2])
+        sha = self._commit_tree(tree, parents, str(body["message"]), author, committer)
+        if signed:
+            self.verified.add(sha)
+        return 201, {}, self._git_commit_json(sha)
+
+    def _get_git_commit(self, sha: str, **_: Any) -> Answer:
+        if not _SHA.match(sha) or self.object_type(sha) != "commit":
+            return _not_found()
+        return 200, {}, self._git_commit_json(sha)
+
+    def _get_commit(self, ref: str, **_: Any) -> Answer:
+        sha = self.sha(ref)
+        if sha is None:
+            return 422, {}, {"message": f"No commit found for SHA: {ref}", "documentation_url": DOCS}
+        return 200, {}, self._commit_json(sha, files=True)
+
+    def _all_refs(self) -> list[tuple[str, str]]:
+        out = self.git("for-each-ref", "--format=%(refname) %(objectname)", "refs/").decode().splitlines()
+        return [(line.split()[0], line.split()[1]) for line in out if line]
+
+    def _list_refs(self, params: dict[str, str], path: str, **_: Any) -> Answer:
+        return self._page([self._ref_json(r, s) for r, s in self._all_refs()], params, path)
+
+    def _matching_refs(self, ref: str, params: dict[str, str], path: str, **_: Any) -> Answer:
+        found = [self._ref_json(r, s) for r, s in self._all_refs() if r.startswith(f"refs/{ref}")]
+        return self._page(found, params, path)
+
+    def _get_ref(self, ref: str, path: str, **_: Any) -> Answer:
+        full = f"refs/{ref}"
+        refs = dict(self._all_refs())
+        if full in refs:
+            return 200, {}, self._ref_json(full, refs[full])
+        if "/git/refs/" in path:  # the old plural form answers a prefix with every matching ref
+            found = [self._ref_json(r, s) for r, s in refs.items() if r.startswith(full + "/")]
+            if found:
+                return 200, {}, found
+        return _not_found()
+
+    def _post_ref(self, body: Any, **_: Any) -> Answer:
+        ref, sha = body["ref"], body["sha"]
+        if not isinstance(ref, str) or not ref.startswith("refs/") or ref.count("/") < 2:
+            return _invalid("Reference name is not valid")
+        if not self._ok("check-ref-format", ref):
+            return _invalid("Reference name is not valid")
+        if self.object_type(sha) != "commit":
+            return _invalid("Object does not exist")
+        if ref in dict(self._all_refs()):
+            return _invalid("Reference already exists")
+        self.git("update-ref", ref, sha, "")
+        return 201, {}, self._ref_json(ref, sha)
+
+    def _patch_ref(self, ref: str, body: Any, **_: Any) -> Answer:
+        full = f"refs/{ref}"
+        old = dict(self._all_refs()).get(full)
+        if old is None:
+            return _invalid("Reference does not exist")
+        sha = body["sha"]
+        if self.object_type(sha) != "commit":
+            return _invalid("Object does not exist")
+        if not body.get("force") and not self._ok("merge-base", "--is-ancestor", old, sha):
+            return _invalid("Update is not a fast forward")
+        self.git("update-ref", full, sha, old)
+        return 200, {}, self._ref_json(full, sha)
+
+    def _delete_ref(self, ref: str, **_: Any) -> Answer:
+        full = f"refs/{ref}"
+        old = dict(self._all_refs()).get(full)
+        if old is None:
+            return _invalid("Reference does not exist")
+        self.git("update-ref", "-d", full, old)
+        if full.startswith("refs/heads/"):
+            # GitHub closes the open pulls whose head branch is deleted.
+            branch = full.removeprefix("refs/heads/")
+            for pr in self.threads.values():
+                if pr.is_pull and pr.state == "open" and pr.head == branch:
+                    pr.head_sha = old
+                    self._close(pr, self.bot_login)
+        return 204, {}, None
+
+    def _get_branch(self, branch: str, **_: Any) -> Answer:
+        sha = self.branch_sha(branch)
+        if sha is None:
+            return 404, {}, {"message": "Branch not found", "documentation_url": DOCS}
+        return (
+            200,
+            {},
+            {
+                "name": branch,
+                "commit": self._commit_json(sha),
+                "protected": False,
+                "_links": {"self": f"{self.base}/branches/{quote(branch)}", "html": f"{self.html}/tree/{branch}"},
+                "protection_url": f"{self.base}/branches/{quote(branch)}/protection",
+            },
+        )
+
+    def _compare(self, basehead: str, **_: Any) -> Answer:
+        if "..." not in basehead:
+            return _not_found()
+        base_name, head_name = basehead.split("...", 1)
+        base, head = (self.sha(n.split(":", 1)[-1]) for n in (base_name, head_name))
+        if base is None or head is None:
+            return _not_found()
+        try:
+            merge_base = self.git("merge-base", base, head).decode().strip()
+        except GitError:
+            return 404, {}, {"message": f"No common ancestor between {base_name} and {head_name}."}
+        ahead, behind = self._range(base, head), self._range(head, base)
+        status = "identical" if not ahead and not behind else "diverged" if ahead and behind else (
+            "ahead" if ahead else "behind"
+        )
+        return (
+            200,
+            {},
+            {
+                "url": f"{self.base}/compare/{basehead}",
+                "html_url": f"{self.html}/compare/{basehead}",
+                "permalink_url": f"{self.html}/compare/{base}...{head}",
+                "diff_url": f"{self.html}/compare/{basehead}.diff",
+                "patch_url": f"{self.html}/compare/{basehead}.patch",
+                "base_commit": self._commit_json(base),
+                "merge_base_commit": self._commit_json(merge_base),
+                "status": status,
+                "ahead_by": len(ahead),
+                "behind_by": len(behind),
+                "total_commits": len(ahead),
+                "commits": [self._commit_json(sha) for sha in ahead],
+                "files": self._diff(merge_base, head),
+            },
+        )
+
+    def _get_contents(self, file: str, params: dict[str, str], **_: Any) -> Answer:
+        ref = params.get("ref") or self.default_branch
+        commit = self.sha(ref)
+        if commit is None:
+            return 404, {}, {"message": f"No commit found for the ref {ref}", "documentation_url": DOCS}
+        file = file.strip("/")
+        spec = f"{commit}:{file}" if file else f"{commit}^{{tree}}"
+        try:
+            sha = self.git("rev-parse", "--verify", "--quiet", spec).decode().strip()
+        except GitError:
+            return _not_found()
+        kind = self.object_type(sha)
+        if kind == "tree":
+            listing = self._tree_json(sha, recursive=False)["tree"]
+            prefix = f"{file}/" if file else ""
+            return 200, {}, [self._content_json(prefix + e["path"], e["sha"], e["type"], ref) for e in listing]
+        data = self.git("cat-file", "blob", sha)
+        return 200, {}, {**self._content_json(file, sha, "blob", ref, size=len(data)), "content": _b64_lines(data),
+                         "encoding": "base64"}
+
+    def _content_json(self, path: str, sha: str, kind: str, ref: str, size: int = 0) -> dict[str, Any]:
+        url = f"{self.base}/contents/{quote(path)}?ref={quote(ref)}"
+        git_url = f"{self.base}/git/{'blobs' if kind == 'blob' else 'trees'}/{sha}"
+        html_url = f"{self.html}/{'blob' if kind == 'blob' else 'tree'}/{ref}/{quote(path)}"
+        return {
+            "type": "file" if kind == "blob" else "dir",
+            "name": path.rsplit("/", 1)[-1],
+            "path": path,
+            "sha": sha,
+            "size": size,
+            "url": url,
+            "git_url": git_url,
+            "html_url": html_url,
+            "download_url": f"https://raw.githubusercontent.com/{self.full_name}/{ref}/{quote(path)}"
+            if kind == "blob"
+            else None,
+            "_links": {"self": url, "git": git_url, "html": html_url},
+        }
+
+    # --- issues and pulls
+
+    def _event(self, thread: Thread, kind: str, actor: str, *, label: str | None = None, **extra: Any) -> None:
+        event: dict[str, Any] = {
+            "id": self._id(),
+            "node_id": f"E_{self._next_id}",
+            "url": f"{self.base}/issues/events/{self._next_id}",
+            "event": kind,
+            "actor": self._user(actor),
+            "created_at": _iso(self._tick()),
+            "commit_id": None,
+            **extra,
+        }
+        if label is not None:
+            event["label"] = {"name": label, "color": self.labels[label.lower()].color if label.lower() in
+                              self.labels else "ededed"}
+        thread.events.append(event)
+        thread.updated_at = self._clock
+
+    def _close(self, thread: Thread, by: str) -> None:
+        if thread.state == "closed":
+            return
+        if thread.is_pull:
+            base = self.branch_sha(thread.base)
+            head = self._pull_head_sha(thread)
+            thread.commits_at_close = self._range(base, head) if base else []
+        thread.state, thread.closed_at = "closed", self._tick()
+        thread.state_reason = None if thread.is_pull else "completed"
+        self._event(thread, "closed", by)
+
+    def _pull_head_sha(self, pr: Thread) -> str:
+        if pr.state == "open":
+            pr.head_sha = self.branch_sha(pr.head) or pr.head_sha
+        return pr.head_sha
+
+    def _pull_commits_list(self, pr: Thread) -> list[str]:
+        if pr.commits_at_close is not None:
+            return pr.commits_at_close
+        base = self.branch_sha(pr.base)
+        return self._range(base, self._pull_head_sha(pr)) if base else []
+
+    def _add_labels(self, thread: Thread, names: list[str], actor: str) -> None:
+        for name in names:
+            if name.lower() not in self.labels:
+                self.labels[name.lower()] = Label(self._id(), name)
+            canonical = self.labels[name.lower()].name
+            if canonical.lower() not in (n.lower() for n in thread.labels):
+                thread.labels.append(canonical)
+                self._event(thread, "labeled", actor, label=canonical)
+
+    def _comment(self, thread: Thread, body: str, author: str) -> Comment:
+        comment = Comment(self._id(), body, author, self._tick())
+        thread.comments.append(comment)
+        thread.updated_at = comment.created_at
+        return comment
+
+    def _comment_json(self, thread: Thread, c: Comment) -> dict[str, Any]:
+        return {
+            "id": c.id,
+            "node_id": f"IC_{c.id}",
+            "url": f"{self.base}/issues/comments/{c.id}",
+            "html_url": f"{self.html}/{'pull' if thread.is_pull else 'issues'}/{thread.number}#issuecomment-{c.id}",
+            "issue_url": f"{self.base}/issues/{thread.number}",
+            "body": c.body,
+            "user": self._user(c.user),
+            "created_at": _iso(c.created_at),
+            "updated_at": _iso(c.created_at),
+            "author_association": "OWNER" if c.user == self.owner else "NONE",
+        }
+
+    def _issue_json(self, t: Thread) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": t.number + 90000,
+            "node_id": f"I_{t.number}",
+            "number": t.number,
+            "url": f"{self.base}/issues/{t.number}",
+            "repository_url": self.base,
+            "labels_url": f"{self.base}/issues/{t.number}/labels{{/name}}",
+            "comments_url": f"{self.base}/issues/{t.number}/comments",
+            "events_url": f"{self.base}/issues/{t.number}/events",
+            "html_url": f"{self.html}/{'pull' if t.is_pull else 'issues'}/{t.number}",
+            "title": t.title,
+            "body": t.body,
+            "user": self._user(t.user),
+            "labels": [self._label_json(n) for n in t.labels],
+            "state": t.state,
+            "state_reason": t.state_reason,
+            "locked": False,
+            "assignees": [],
+            "comments": len(t.comments),
+            "created_at": _iso(t.created_at),
+            "updated_at": _iso(t.updated_at),
+            "closed_at": _iso(t.closed_at),
+        }
+        if t.is_pull:
+            out["pull_request"] = {
+                "url": f"{self.base}/pulls/{t.number}",
+                "html_url": f"{self.html}/pull/{t.number}",
+                "diff_url": f"{self.html}/pull/{t.number}.diff",
+                "patch_url": f"{self.html}/pull/{t.number}.patch",
+                "merged_at": _iso(t.merged_at),
+            }
+        return out
+
+    def _part(self, branch: str, sha: str) -> dict[str, Any]:
+        return {
+            "label": f"{self.owner}:{branch}",
+            "ref": branch,
+            "sha": sha,
+            "user": self._user(self.owner),
+            "repo": self.repo_json(),
+        }
+
+    def _pull_json(self, pr: Thread, *, detail: bool = False) -> dict[str, Any]:
+        issue = self._issue_json(pr)
+        head = self._pull_head_sha(pr)
+        if pr.state == "open":
+            pr.base_sha = self.branch_sha(pr.base) or pr.base_sha
+        out: dict[str, Any] = {
+            **{k: issue[k] for k in ("number", "title", "body", "user", "labels", "state", "locked", "assignees")},
+            **{k: issue[k] for k in ("created_at", "updated_at", "closed_at")},
+            "id": pr.number + 80000,
+            "node_id": f"PR_{pr.number}",
+            "url": f"{self.base}/pulls/{pr.number}",
+            "html_url": f"{self.html}/pull/{pr.number}",
+            "diff_url": f"{self.html}/pull/{pr.number}.diff",
+            "patch_url": f"{self.html}/pull/{pr.number}.patch",
+            "issue_url": f"{self.base}/issues/{pr.number}",
+            "commits_url": f"{self.base}/pulls/{pr.number}/commits",
+            "review_comments_url": f"{self.base}/pulls/{pr.number}/comments",
+            "comments_url": f"{self.base}/issues/{pr.number}/comments",
+            "statuses_url": f"{self.base}/statuses/{head}",
+            "merged_at": _iso(pr.merged_at),
+            "merge_commit_sha": pr.merge_commit_sha,
+            "draft": pr.draft,
+            "head": self._part(pr.head, head),
+            "base": self._part(pr.base, pr.base_sha),
+            "author_association": "NONE",
+        }
+        if detail:
+            commits = self._pull_commits_list(pr)
+            changed = self._diff(f"{commits[0]}^", head) if commits else []
+            mergeable: bool | None = None
+            if pr.state == "open" and pr.base_sha:
+                done = subprocess.run(
+                    ["git", "--git-dir", str(self.path), "merge-tree", "--write-tree", pr.base_sha, head],
+                    env=self._env,
+                    capture_output=True,
+                )
+                mergeable = done.returncode == 0
+            out |= {
+                "merged": pr.merged,
+                "mergeable": mergeable,
+                "mergeable_state": "unknown" if mergeable is None else "clean" if mergeable else "dirty",
+                "merged_by": self._user(pr.merged_by),
+                "comments": len(pr.comments),
+                "review_comments": 0,
+                "maintainer_can_modify": pr.maintainer_can_modify,
+                "commits": len(commits),
+                "additions": sum(f["additions"] for f in changed),
+                "deletions": sum(f["deletions"] for f in changed),
+                "changed_files": len(changed),
+            }
+        return out
+
+    def _thread(self, number: str, *, pull: bool = False) -> Thread | None:
+        thread = self.threads.get(int(number))
+        if thread is None or (pull and not thread.is_pull):
+            return None
+        return thread
+
+    def _new_thread(self, title: Any, body: Any, **fields: Any) -> Thread:
+        when = self._tick()
+        number = len(self.threads) + 1
+        thread = Thread(number, str(title), body, self.bot_login, when, when, **fields)
+        self.threads[number] = thread
+        return thread
+
+    def _list_pulls(self, params: dict[str, str], path: str, **_: Any) -> Answer:
+        state = params.get("state", "open")
+        head = params.get("head")
+        base = params.get("base")
+        found = []
+        for pr in sorted(self.threads.values(), key=lambda t: -t.number):
+            if not pr.is_pull or (state != "all" and pr.state != state):
+                continue
+            # GitHub filters by head only in the `owner:branch` form; a bare branch name is ignored.
+            if head and ":" in head:
+                owner, _, branch = head.partition(":")
+                if owner.lower() != self.owner.lower() or branch != pr.head:
+                    continue
+            if base and pr.base != base:
+                continue
+            found.append(self._pull_json(pr))
+        return self._page(found, params, path)
+
+    def _post_pull(self, body: Any, **_: Any) -> Answer:
+        head, base = str(body.get("head") or ""), str(body.get("base") or "")
+        if ":" in head:
+            owner, _, head = head.partition(":")
+            if owner.lower() != self.owner.lower():
+                return _validation({"resource": "PullRequest", "field": "head", "code": "invalid"})
+        if self.branch_sha(base) is None:
+            return _validation({"resource": "PullRequest", "field": "base", "code": "invalid"})
+        head_sha = self.branch_sha(head)
+        if head_sha is None:
+            return _validation({"resource": "PullRequest", "field": "head", "code": "invalid"})
+        if not body.get("title"):
+            return _validation({"resource": "PullRequest", "field": "title", "code": "missing_field"})
+        for pr in self.threads.values():
+            if pr.is_pull and pr.state == "open" and pr.head == head and pr.base == base:
+                message = f"A pull request already exists for {self.owner}:{head}."
+                return _validation({"resource": "PullRequest", "code": "custom", "message": message})
+        if not self._range(self.branch_sha(base) or "", head_sha):
+            message = f"No commits between {base} and {head}"
+            return _validation({"resource": "PullRequest", "code": "custom", "message": message})
+        pr = self._new_thread(
+            body["title"],
+            body.get("body"),
+            is_pull=True,
+            head=head,
+            base=base,
+            head_sha=head_sha,
+            base_sha=self.branch_sha(base) or "",
+            maintainer_can_modify=bool(body.get("maintainer_can_modify")),
+            draft=bool(body.get("draft")),
+        )
+        return 201, {}, self._pull_json(pr, detail=True)
+
+    def _get_pull(self, number: str, **_: Any) -> Answer:
+        pr = self._thread(number, pull=True)
+        return _not_found() if pr is None else (200, {}, self._pull_json(pr, detail=True))
+
+    def _edit_thread(self, thread: Thread, body: Any) -> Answer | None:
+        if "title" in body:
+            thread.title = str(body["title"])
+        if "body" in body:
+            thread.body = body["body"]
+        if thread.is_pull and body.get("base"):
+            if self.branch_sha(body["base"]) is None:
+                return _validation({"resource": "PullRequest", "field": "base", "code": "invalid"})
+            thread.base = body["base"]
+        if "labels" in body and not thread.is_pull:
+            thread.labels = []
+            self._add_labels(thread, list(body["labels"]), self.bot_login)
+        state = body.get("state")
+        if state == "closed":
+            self._close(thread, self.bot_login)
+            if body.get("state_reason") and not thread.is_pull:
+                thread.state_reason = body["state_reason"]
+        elif state == "open" and thread.state == "closed":
+            if thread.merged or (thread.is_pull and self.branch_sha(thread.head) is None):
+                return _validation({"resource": "PullRequest", "field": "state", "code": "invalid"})
+            thread.state, thread.closed_at, thread.state_reason = "open", None, "reopened"
+            thread.commits_at_close = None
+            self._event(thread, "reopened", self.bot_login)
+        elif state not in (None, "open", "closed"):
+            return _validation({"resource": "Issue", "field": "state", "code": "invalid"})
+        thread.updated_at = self._tick()
+        return None
+
+    def _patch_pull(self, number: str, body: Any, **_: Any) -> Answer:
+        pr = self._thread(number, pull=True)
+        if pr is None:
+            return _not_found()
+        return self._edit_thread(pr, body) or (200, {}, self._pull_json(pr, detail=True))
+
+    def _pull_commits(self, number: str, params: dict[str, str], path: str, **_: Any) -> Answer:
+        pr = self._thread(number, pull=True)
+        if pr is None:
+            return _not_found()
+        return self._page([self._commit_json(sha) for sha in self._pull_commits_list(pr)], params, path)
+
+    def _pull_files(self, number: str, params: dict[str, str], path: str, **_: Any) -> Answer:
+        pr = self._thread(number, pull=True)
+        if pr is None:
+            return _not_found()
+        commits = self._pull_commits_list(pr)
+        return self._page(self._diff(f"{commits[0]}^", commits[-1]) if commits else [], params, path)
+
+    def _pull_merged(self, number: str, **_: Any) -> Answer:
+        pr = self._thread(number, pull=True)
+        return (204, {}, None) if pr is not None and pr.merged else _not_found()
+
+    def _list_issues(self, params: dict[str, str], path: str, **_: Any) -> Answer:
+        state = params.get("state", "open")
+        wanted = [w.strip().lower() for w in params.get("labels", "").split(",") if w.strip()]
+        found = []
+        for t in sorted(self.threads.values(), key=lambda t: -t.number):
+            if state != "all" and t.state != state:
+                continue
+            if not all(w in (n.lower() for n in t.labels) for w in wanted):
+                continue
+            found.append(self._issue_json(t))
+        return self._page(found, params, path)
+
+    def _post_issue(self, body: Any, **_: Any) -> Answer:
+        if not body.get("title"):
+            return _validation({"resource": "Issue", "field": "title", "code": "missing_field"})
+        issue = self._new_thread(body["title"], body.get("body"))
+        self._add_labels(issue, [str(n) for n in body.get("labels") or []], self.bot_login)
+        return 201, {}, self._issue_json(issue)
+
+    def _get_issue(self, number: str, **_: Any) -> Answer:
+        thread = self._thread(number)
+        return _not_found() if thread is None else (200, {}, self._issue_json(thread))
+
+    def _patch_issue(self, number: str, body: Any, **_: Any) -> Answer:
+        thread = self._thread(number)
+        if thread is None:
+            return _not_found()
+        return self._edit_thread(thread, body) or (200, {}, self._issue_json(thread))
+
+    def _list_comments(self, number: str, params: dict[str, str], path: str, **_: Any) -> Answer:
+        thread = self._thread(number)
+        if thread is None:
+            return _not_found()
+        return self._page([self._comment_json(thread, c) for c in thread.comments], params, path)
+
+    def _post_comment(self, number: str, body: Any, **_: Any) -> Answer:
+        thread = self._thread(number)
+        if thread is None:
+            return _not_found()
+        if not isinstance(body.get("body"), str) or not body["body"]:
+            return _validation({"resource": "IssueComment", "field": "body", "code": "missing_field"})
+        return 201, {}, self._comment_json(thread, self._comment(thread, body["body"], self.bot_login))
+
+    def _list_events(self, number: str, params: dict[str, str], path: str, **_: Any) -> Answer:
+        thread = self._thread(number)
+        return _not_found() if thread is None else self._page(thread.events, params, path)
+
+    def _issue_labels(self, number: str, params: dict[str, str], path: str, **_: Any) -> Answer:
+        thread = self._thread(number)
+        if thread is None:
+            return _not_found()
+        return self._page([self._label_json(n) for n in thread.labels], params, path)
+
+    def _label_names(self, body: Any) -> list[str]:
+        names = body.get("labels", []) if isinstance(body, dict) else body
+        return [str(n["name"] if isinstance(n, dict) else n) for n in names]
+
+    def _post_issue_labels(self, number: str, body: Any, **_: Any) -> Answer:
+        thread = self._thread(number)
+        if thread is None:
+            return _not_found()
+        self._add_labels(thread, self._label_names(body), self.bot_login)
+        return 200, {}, [self._label_json(n) for n in thread.labels]
+
+    def _put_issue_labels(self, number: str, body: Any, **_: Any) -> Answer:
+        thread = self._thread(number)
+        if thread is None:
+            return _not_found()
+        names = self._label_names(body)
+        for name in list(thread.labels):
+            if name.lower() not in (n.lower() for n in names):
+                thread.labels.remove(name)
+                self._event(thread, "unlabeled", self.bot_login, label=name)
+        self._add_labels(thread, names, self.bot_login)
+        return 200, {}, [self._label_json(n) for n in thread.labels]
+
+    def _delete_issue_labels(self, number: str, **_: Any) -> Answer:
+        thread = self._thread(number)
+        if thread is None:
+            return _not_found()
+        for name in list(thread.labels):
+            thread.labels.remove(name)
+            self._event(thread, "unlabeled", self.bot_login, label=name)
+        return 204, {}, None
+
+    def _delete_issue_label(self, number: str, name: str, **_: Any) -> Answer:
+        thread = self._thread(number)
+        if thread is None:
+            return _not_found()
+        on = [n for n in thread.labels if n.lower() == name.lower()]
+        if not on:
+            return 404, {}, {"message": "Label does not exist", "documentation_url": DOCS}
+        thread.labels.remove(on[0])
+        self._event(thread, "unlabeled", self.bot_login, label=on[0])
+        return 200, {}, [self._label_json(n) for n in thread.labels]
+
+    def _list_labels(self, params: dict[str, str], path: str, **_: Any) -> Answer:
+        return self._page([self._label_json(k) for k in self.labels], params, path)
+
+    def _post_label(self, body: Any, **_: Any) -> Answer:
+        name = str(body.get("name") or "")
+        if not name:
+            return _validation({"resource": "Label", "field": "name", "code": "missing_field"})
+        if name.lower() in self.labels:
+            return _validation({"resource": "Label", "field": "name", "code": "already_exists"})
+        color = str(body.get("color") or "ededed").lstrip("#")
+        self.labels[name.lower()] = Label(self._id(), name, color, body.get("description"))
+        return 201, {}, self._label_json(name)
+
+    def _get_label(self, name: str, **_: Any) -> Answer:
+        return (200, {}, self._label_json(name)) if name.lower() in self.labels else _not_found()
+
+    def _delete_label(self, name: str, **_: Any) -> Answer:
+        label = self.labels.pop(name.lower(), None)
+        if label is None:
+            return _not_found()
+        for thread in self.threads.values():
+            thread.labels = [n for n in thread.labels if n.lower() != name.lower()]
+        return 204, {}, None
+
+
+def _b64_lines(data: bytes) -> str:
+    """Base64 in lines of 60 characters, each ending in a newline, as GitHub sends file contents."""
+    text = base64.b64encode(data).decode()
+    return "".join(text[i : i + 60] + "\n" for i in range(0, len(text), 60))
+
+
+def _not_found() -> Answer:
+    return 404, {}, {"message": "Not Found", "documentation_url": DOCS}
+
+
+def _invalid(message: str) -> Answer:
+    return 422, {}, {"message": message, "documentation_url": DOCS}
+
+
+def _validation(error: dict[str, Any]) -> Answer:
+    return 422, {}, {"message": "Validation Failed", "errors": [error], "documentation_url": DOCS}
