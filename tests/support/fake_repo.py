@@ -29,12 +29,14 @@ import subprocess
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, unquote, urlencode
+
+import pytest
 
 if TYPE_CHECKING:
     from tests.support.fake_github import FakeGithub, Logged
@@ -144,6 +146,7 @@ class FakeRepoHost:
         self._lock = threading.RLock()
         self.root = Path(tempfile.mkdtemp(prefix="fake-repo-"))
         self.path = self.root / "repo.git"
+        (self.root / "no-work-tree").mkdir()
         self._env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(self.root),
@@ -219,7 +222,8 @@ class FakeRepoHost:
         """A tree: `base_tree` (or nothing) with `entries` (path, mode, type, sha; sha None deletes the path and
         everything under it) applied in order, built in a temp index so nested paths just work."""
         index = self.root / f"index-{uuid.uuid4().hex}"
-        env = {"GIT_INDEX_FILE": str(index)}
+        # ls-files wants a work tree: an empty one, never read, as update-index --force-remove ignores it
+        env = {"GIT_INDEX_FILE": str(index), "GIT_WORK_TREE": str(self.root / "no-work-tree")}
         try:
             self.git("read-tree", *([base_tree] if base_tree else ["--empty"]), env=env)
             for path, mode, kind, sha in entries:
@@ -420,6 +424,8 @@ class FakeRepoHost:
                     return handler(params=params, body=body, path=path, **args)
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:
                     return _invalid(f"Invalid request: {exc!r}")
+                except GitError as exc:  # a request the fake did not foresee: say so rather than hang up
+                    return 500, {}, {"message": f"the fake's git failed: {exc}"}
         return 404, {}, {"message": "Not Found", "documentation_url": DOCS}
 
     def _refuse_write(self, method: str, rest: str, headers: dict[str, str]) -> Answer | None:
@@ -702,7 +708,9 @@ class FakeRepoHost:
             if "content" in entry:
                 entries.append((path, mode, "blob", self._hash_blob(str(entry["content"]).encode())))
                 continue
-            sha = entry.get("sha")
+            if "sha" not in entry:
+                return _invalid(f"tree entry {path!r} needs a sha (null deletes it) or content")
+            sha = entry["sha"]
             if sha is not None and kind != "commit" and self.object_type(sha) != kind:
                 return _invalid(f"tree.sha {sha} is not a valid {kind}")
             entries.append((path, mode, kind, sha))
@@ -863,8 +871,8 @@ class FakeRepoHost:
         except GitError:
             return 404, {}, {"message": f"No common ancestor between {base_name} and {head_name}."}
         ahead, behind = self._range(base, head), self._range(head, base)
-        status = "identical" if not ahead and not behind else "diverged" if ahead and behind else (
-            "ahead" if ahead else "behind"
+        status = {(False, False): "identical", (True, False): "ahead", (False, True): "behind"}.get(
+            (bool(ahead), bool(behind)), "diverged"
         )
         return (
             200,
@@ -903,8 +911,8 @@ class FakeRepoHost:
             prefix = f"{file}/" if file else ""
             return 200, {}, [self._content_json(prefix + e["path"], e["sha"], e["type"], ref) for e in listing]
         data = self.git("cat-file", "blob", sha)
-        return 200, {}, {**self._content_json(file, sha, "blob", ref, size=len(data)), "content": _b64_lines(data),
-                         "encoding": "base64"}
+        answer = self._content_json(file, sha, "blob", ref, size=len(data))
+        return 200, {}, {**answer, "content": _b64_lines(data), "encoding": "base64"}
 
     def _content_json(self, path: str, sha: str, kind: str, ref: str, size: int = 0) -> dict[str, Any]:
         url = f"{self.base}/contents/{quote(path)}?ref={quote(ref)}"
@@ -939,8 +947,8 @@ class FakeRepoHost:
             **extra,
         }
         if label is not None:
-            event["label"] = {"name": label, "color": self.labels[label.lower()].color if label.lower() in
-                              self.labels else "ededed"}
+            known = self.labels.get(label.lower())
+            event["label"] = {"name": label, "color": known.color if known else "ededed"}
         thread.events.append(event)
         thread.updated_at = self._clock
 
@@ -1113,7 +1121,7 @@ class FakeRepoHost:
                 continue
             # GitHub filters by head only in the `owner:branch` form; a bare branch name is ignored.
             if head and ":" in head:
-                owner, _, branch = head.partition(":")
+                owner, _colon, branch = head.partition(":")
                 if owner.lower() != self.owner.lower() or branch != pr.head:
                     continue
             if base and pr.base != base:
@@ -1124,7 +1132,7 @@ class FakeRepoHost:
     def _post_pull(self, body: Any, **_: Any) -> Answer:
         head, base = str(body.get("head") or ""), str(body.get("base") or "")
         if ":" in head:
-            owner, _, head = head.partition(":")
+            owner, _colon, head = head.partition(":")
             if owner.lower() != self.owner.lower():
                 return _validation({"resource": "PullRequest", "field": "head", "code": "invalid"})
         if self.branch_sha(base) is None:
@@ -1346,3 +1354,12 @@ def _invalid(message: str) -> Answer:
 
 def _validation(error: dict[str, Any]) -> Answer:
     return 422, {}, {"message": "Validation Failed", "errors": [error], "documentation_url": DOCS}
+
+
+@pytest.fixture
+def hosted_repo() -> Iterator[FakeRepoHost]:
+    """A started FakeGithub serving `octo/awesome-list` from git; the server is `hosted_repo.api`."""
+    from tests.support.fake_github import FakeGithub
+
+    with FakeGithub() as api:
+        yield api.host_repo()
