@@ -14,29 +14,24 @@ Test-side controls are plain methods (`seed`, `commit_as_person`, `advance_base`
 `close_pull`, `remove_label`, `files_at`, `write_requests`...); faults are attributes (`deny_writes`,
 `deny_pull_creation`, `secondary_writes`, `missing`).
 
-git runs with a scrubbed environment (HOME in the temp dir, GIT_CONFIG_NOSYSTEM, identities passed with
-`-c` and GIT_AUTHOR_*/GIT_COMMITTER_*), so the machine's git configuration never matters, and with fixed,
-advancing dates, so a test run makes the same SHAs every time.
+The git side (a scrubbed environment, tree building in a temp index, commit-tree with explicit identities)
+is `fake_git.BareGit`, which this class extends; dates come from a fixed clock that advances a minute a step,
+so a test run makes the same SHAs every time.
 """
 
 from __future__ import annotations
 
 import base64
-import os
 import re
-import shutil
-import subprocess
-import tempfile
-import threading
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, unquote, urlencode
 
 import pytest
+
+from tests.support.fake_git import BareGit, GitError, iso
 
 if TYPE_CHECKING:
     from tests.support.fake_github import FakeGithub, Logged
@@ -54,11 +49,6 @@ NOT_INTEGRATION = "Resource not accessible by integration"
 NO_ACTIONS_PULLS = "GitHub Actions is not permitted to create or approve pull requests."
 SECONDARY_LIMIT = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
 _SHA = re.compile(r"^[0-9a-f]{40}$")
-_IDENTITY = re.compile(r"^(?P<name>.*) <(?P<email>[^>]*)> (?P<epoch>\d+) (?P<tz>[+-]\d{4})$")
-
-
-class GitError(Exception):
-    """git refused: the text is git's own words."""
 
 
 @dataclass
@@ -107,11 +97,7 @@ class Thread:
     commits_at_close: list[str] | None = None  # the pull's commits, frozen when it closes
 
 
-def _iso(epoch: int | None) -> str | None:
-    return None if epoch is None else datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class FakeRepoHost:
+class FakeRepoHost(BareGit):
     def __init__(
         self,
         api: FakeGithub,
@@ -122,6 +108,7 @@ class FakeRepoHost:
         bot_login: str = BOT_LOGIN,
         bot_email: str = BOT_EMAIL,
     ) -> None:
+        super().__init__(default_branch)
         self.api = api
         self.full_name = full_name
         self.owner, self.name = full_name.split("/")
@@ -143,69 +130,6 @@ class FakeRepoHost:
         self.logins: dict[str, str] = {bot_email.lower(): bot_login}  # author email → login
         self._clock = START_EPOCH
         self._next_id = 5000
-        self._lock = threading.RLock()
-        self.root = Path(tempfile.mkdtemp(prefix="fake-repo-"))
-        self.path = self.root / "repo.git"
-        (self.root / "no-work-tree").mkdir()
-        self._env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(self.root),
-            "XDG_CONFIG_HOME": str(self.root),
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_CONFIG_GLOBAL": os.devnull,
-            "GIT_TERMINAL_PROMPT": "0",
-            "LC_ALL": "C",
-        }
-        subprocess.run(
-            ["git", "init", "--quiet", "--bare", str(self.path)], env=self._env, check=True, capture_output=True
-        )
-        self.git("symbolic-ref", "HEAD", f"refs/heads/{default_branch}")
-
-    def close(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    # --- git
-
-    def git(self, *args: str, input: bytes | None = None, env: dict[str, str] | None = None) -> bytes:
-        """Run git on the bare repository and return its output; `GitError` with git's words on failure."""
-        command = ["git", "-c", "user.name=Fake", "-c", "user.email=fake@example.invalid", "-c", "gc.auto=0"]
-        command += ["--git-dir", str(self.path), *args]
-        done = subprocess.run(command, input=input, env={**self._env, **(env or {})}, capture_output=True)
-        if done.returncode != 0:
-            raise GitError(done.stderr.decode(errors="replace").strip() or f"git {args[0]} failed")
-        return done.stdout
-
-    def _ok(self, *args: str) -> bool:
-        try:
-            self.git(*args)
-        except GitError:
-            return False
-        return True
-
-    def object_type(self, sha: str) -> str | None:
-        try:
-            return self.git("cat-file", "-t", sha).decode().strip()
-        except GitError:
-            return None
-
-    def sha(self, ref: str) -> str | None:
-        """The commit `ref` (a branch, `refs/...` or a SHA) names, or None."""
-        for candidate in (f"refs/heads/{ref}", ref):
-            try:
-                return self.git("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}").decode().strip()
-            except GitError:
-                continue
-        return None
-
-    def branch_sha(self, branch: str) -> str | None:
-        try:
-            return self.git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}").decode().strip()
-        except GitError:
-            return None
-
-    def branches(self) -> list[str]:
-        out = self.git("for-each-ref", "--format=%(refname)", "refs/heads/").decode().split()
-        return [r.removeprefix("refs/heads/") for r in out]
 
     def _tick(self) -> int:
         self._clock += 60
@@ -214,63 +138,6 @@ class FakeRepoHost:
     def _id(self) -> int:
         self._next_id += 1
         return self._next_id
-
-    def _hash_blob(self, data: bytes) -> str:
-        return self.git("hash-object", "-w", "--stdin", input=data).decode().strip()
-
-    def _build_tree(self, base_tree: str | None, entries: list[tuple[str, str, str, str | None]]) -> str:
-        """A tree: `base_tree` (or nothing) with `entries` (path, mode, type, sha; sha None deletes the path and
-        everything under it) applied in order, built in a temp index so nested paths just work."""
-        index = self.root / f"index-{uuid.uuid4().hex}"
-        # ls-files wants a work tree: an empty one, never read, as update-index --force-remove ignores it
-        env = {"GIT_INDEX_FILE": str(index), "GIT_WORK_TREE": str(self.root / "no-work-tree")}
-        try:
-            self.git("read-tree", *([base_tree] if base_tree else ["--empty"]), env=env)
-            for path, mode, kind, sha in entries:
-                under = self.git("ls-files", "-z", "--", path, env=env)
-                if under and (sha is None or kind == "tree"):
-                    self.git("update-index", "--force-remove", "-z", "--stdin", input=under, env=env)
-                if sha is None:
-                    continue
-                if kind == "tree":
-                    self.git("read-tree", f"--prefix={path}/", sha, env=env)
-                else:
-                    self.git("update-index", "--index-info", input=f"{mode} {sha}\t{path}\n".encode(), env=env)
-            return self.git("write-tree", env=env).decode().strip()
-        finally:
-            index.unlink(missing_ok=True)
-
-    def _commit_tree(
-        self, tree: str, parents: list[str], message: str, author: tuple[str, str, int], committer: tuple[str, str, int]
-    ) -> str:
-        env = {
-            "GIT_AUTHOR_NAME": author[0],
-            "GIT_AUTHOR_EMAIL": author[1],
-            "GIT_AUTHOR_DATE": f"@{author[2]} +0000",
-            "GIT_COMMITTER_NAME": committer[0],
-            "GIT_COMMITTER_EMAIL": committer[1],
-            "GIT_COMMITTER_DATE": f"@{committer[2]} +0000",
-        }
-        args = ["commit-tree", tree]
-        for parent in parents:
-            args += ["-p", parent]
-        return self.git(*args, "-F", "-", input=message.encode(), env=env).decode().strip()
-
-    def _read_commit(self, sha: str) -> dict[str, Any]:
-        raw = self.git("cat-file", "commit", sha).decode(errors="replace")
-        header, _, message = raw.partition("\n\n")
-        out: dict[str, Any] = {"parents": [], "message": message}
-        for line in header.split("\n"):
-            key, _, value = line.partition(" ")
-            if key == "tree":
-                out["tree"] = value
-            elif key == "parent":
-                out["parents"].append(value)
-            elif key in ("author", "committer"):
-                m = _IDENTITY.match(value)
-                assert m is not None, value
-                out[key] = {"name": m["name"], "email": m["email"], "date": _iso(int(m["epoch"]))}
-        return out
 
     def _person(self, login: str) -> tuple[str, str]:
         email = f"{login}@users.noreply.github.com"
@@ -283,12 +150,12 @@ class FakeRepoHost:
         parent = self.branch_sha(branch) or self.branch_sha(self.default_branch)
         base_tree = self.git("rev-parse", f"{parent}^{{tree}}").decode().strip() if parent else None
         entries: list[tuple[str, str, str, str | None]] = [
-            (path, "100644", "blob", None if data is None else self._hash_blob(data)) for path, data in files.items()
+            (path, "100644", "blob", None if data is None else self.hash_blob(data)) for path, data in files.items()
         ]
-        tree = self._build_tree(base_tree, entries)
+        tree = self.build_tree(base_tree, entries)
         when = self._tick()
         committer = WEB_COMMITTER if signed else author
-        sha = self._commit_tree(tree, [parent] if parent else [], message, (*author, when), (*committer, when))
+        sha = self.commit_tree(tree, [parent] if parent else [], message, (*author, when), (*committer, when))
         if signed:
             self.verified.add(sha)
         self.git("update-ref", f"refs/heads/{branch}", sha)
@@ -302,11 +169,11 @@ class FakeRepoHost:
             assert self.branch_sha(branch) is None, f"{branch} already has commits"
             who = self._person(author or self.owner)
             entries: list[tuple[str, str, str, str | None]] = [
-                (path, "100644", "blob", self._hash_blob(data)) for path, data in files.items()
+                (path, "100644", "blob", self.hash_blob(data)) for path, data in files.items()
             ]
-            tree = self._build_tree(None, entries)
+            tree = self.build_tree(None, entries)
             when = self._tick()
-            sha = self._commit_tree(tree, [], "Initial commit\n", (*who, when), (*who, when))
+            sha = self.commit_tree(tree, [], "Initial commit\n", (*who, when), (*who, when))
             self.git("update-ref", f"refs/heads/{branch}", sha, "")
             return sha
 
@@ -333,19 +200,14 @@ class FakeRepoHost:
             head = self._pull_head_sha(pr)
             base = self.branch_sha(pr.base)
             assert base is not None, pr.base
-            done = subprocess.run(
-                ["git", "--git-dir", str(self.path), "merge-tree", "--write-tree", base, head],
-                env=self._env,
-                capture_output=True,
-            )
-            assert done.returncode == 0, f"#{number} does not merge cleanly: {done.stdout.decode()}"
-            tree = done.stdout.decode().split()[0]
+            tree = self.merge_tree(base, head)
+            assert tree is not None, f"#{number} does not merge cleanly"
             who = self._person(by)
             when = self._tick()
             message = f"Merge pull request #{number} from {self.owner}/{pr.head}\n\n{pr.title}\n"
-            sha = self._commit_tree(tree, [base, head], message, (*who, when), (*WEB_COMMITTER, when))
+            sha = self.commit_tree(tree, [base, head], message, (*who, when), (*WEB_COMMITTER, when))
             self.verified.add(sha)
-            pr.commits_at_close = self._range(base, head)
+            pr.commits_at_close = self.commits_between(base, head)
             self.git("update-ref", f"refs/heads/{pr.base}", sha, base)
             pr.state, pr.merged, pr.merged_at, pr.merged_by = "closed", True, when, by
             pr.closed_at = pr.updated_at = when
@@ -374,21 +236,6 @@ class FakeRepoHost:
     def comment_as_person(self, number: int, body: str, author: str = "alice") -> int:
         with self._lock:
             return self._comment(self.threads[number], body, author).id
-
-    def files_at(self, ref: str) -> dict[str, bytes]:
-        """Every file of the tree at `ref` (branch, tag, SHA), read back with git."""
-        with self._lock:
-            commit = self.sha(ref)
-            assert commit is not None, f"no commit at {ref}"
-            out: dict[str, bytes] = {}
-            for line in self.git("ls-tree", "-r", "-z", commit).split(b"\0"):
-                if not line:
-                    continue
-                meta, _, path = line.partition(b"\t")
-                _mode, kind, sha = meta.decode().split()
-                if kind == "blob":
-                    out[path.decode()] = self.git("cat-file", "blob", sha)
-            return out
 
     def pull(self, number: int) -> Thread:
         return self.threads[number]
@@ -559,7 +406,7 @@ class FakeRepoHost:
         }
 
     def _git_commit_json(self, sha: str) -> dict[str, Any]:
-        c = self._read_commit(sha)
+        c = self.read_commit(sha)
         return {
             "sha": sha,
             "node_id": f"C_{sha}",
@@ -621,7 +468,7 @@ class FakeRepoHost:
             added, removed, filename = text.split("\t", 2)
             plus = 0 if added == "-" else int(added)
             minus = 0 if removed == "-" else int(removed)
-            blob = ZERO_SHA if statuses.get(filename) == "D" else self._blob_at(new, filename)
+            blob = ZERO_SHA if statuses.get(filename) == "D" else self.blob_at(new, filename)
             out.append(
                 {
                     "sha": blob,
@@ -636,13 +483,6 @@ class FakeRepoHost:
                 }
             )
         return out
-
-    def _blob_at(self, commit: str, path: str) -> str:
-        return self.git("rev-parse", f"{commit}:{path}").decode().strip()
-
-    def _range(self, base: str, head: str) -> list[str]:
-        """Commits in head but not base, oldest first, as GitHub lists a comparison's or a pull's commits."""
-        return self.git("rev-list", "--reverse", "--topo-order", f"{base}..{head}").decode().split()
 
     # --- pages
 
@@ -673,7 +513,7 @@ class FakeRepoHost:
         if not isinstance(content, str) or encoding not in ("utf-8", "base64"):
             return _invalid("content must be a string and encoding utf-8 or base64")
         data = base64.b64decode(content, validate=False) if encoding == "base64" else content.encode()
-        sha = self._hash_blob(data)
+        sha = self.hash_blob(data)
         return 201, {}, {"sha": sha, "url": f"{self.base}/git/blobs/{sha}"}
 
     def _get_blob(self, sha: str, **_: Any) -> Answer:
@@ -706,7 +546,7 @@ class FakeRepoHost:
             if mode not in ("100644", "100755", "040000", "160000", "120000") or kind not in ("blob", "tree", "commit"):
                 return _invalid(f"tree.mode {mode!r} or tree.type {kind!r} is not valid")
             if "content" in entry:
-                entries.append((path, mode, "blob", self._hash_blob(str(entry["content"]).encode())))
+                entries.append((path, mode, "blob", self.hash_blob(str(entry["content"]).encode())))
                 continue
             if "sha" not in entry:
                 return _invalid(f"tree entry {path!r} needs a sha (null deletes it) or content")
@@ -714,7 +554,7 @@ class FakeRepoHost:
             if sha is not None and kind != "commit" and self.object_type(sha) != kind:
                 return _invalid(f"tree.sha {sha} is not a valid {kind}")
             entries.append((path, mode, kind, sha))
-        return 201, {}, self._tree_json(self._build_tree(base_tree, entries), recursive=False)
+        return 201, {}, self._tree_json(self.build_tree(base_tree, entries), recursive=False)
 
     def _tree_json(self, sha: str, *, recursive: bool) -> dict[str, Any]:
         args = ["ls-tree", "-z", "-l", *(["-r", "-t"] if recursive else []), sha]
@@ -764,7 +604,7 @@ class FakeRepoHost:
         signed = not body.get("author") and not body.get("committer")
         author = self._identity(body.get("author"), (self.bot_login, self.bot_email))
         committer = self._identity(body.get("committer"), WEB_COMMITTER if signed else author[:2])
-        sha = self._commit_tree(tree, parents, str(body["message"]), author, committer)
+        sha = self.commit_tree(tree, parents, str(body["message"]), author, committer)
         if signed:
             self.verified.add(sha)
         return 201, {}, self._git_commit_json(sha)
@@ -780,20 +620,16 @@ class FakeRepoHost:
             return 422, {}, {"message": f"No commit found for SHA: {ref}", "documentation_url": DOCS}
         return 200, {}, self._commit_json(sha, files=True)
 
-    def _all_refs(self) -> list[tuple[str, str]]:
-        out = self.git("for-each-ref", "--format=%(refname) %(objectname)", "refs/").decode().splitlines()
-        return [(line.split()[0], line.split()[1]) for line in out if line]
-
     def _list_refs(self, params: dict[str, str], path: str, **_: Any) -> Answer:
-        return self._page([self._ref_json(r, s) for r, s in self._all_refs()], params, path)
+        return self._page([self._ref_json(r, s) for r, s in self.all_refs().items()], params, path)
 
     def _matching_refs(self, ref: str, params: dict[str, str], path: str, **_: Any) -> Answer:
-        found = [self._ref_json(r, s) for r, s in self._all_refs() if r.startswith(f"refs/{ref}")]
+        found = [self._ref_json(r, s) for r, s in self.all_refs().items() if r.startswith(f"refs/{ref}")]
         return self._page(found, params, path)
 
     def _get_ref(self, ref: str, path: str, **_: Any) -> Answer:
         full = f"refs/{ref}"
-        refs = dict(self._all_refs())
+        refs = self.all_refs()
         if full in refs:
             return 200, {}, self._ref_json(full, refs[full])
         if "/git/refs/" in path:  # the old plural form answers a prefix with every matching ref
@@ -806,31 +642,31 @@ class FakeRepoHost:
         ref, sha = body["ref"], body["sha"]
         if not isinstance(ref, str) or not ref.startswith("refs/") or ref.count("/") < 2:
             return _invalid("Reference name is not valid")
-        if not self._ok("check-ref-format", ref):
+        if not self.ok("check-ref-format", ref):
             return _invalid("Reference name is not valid")
         if self.object_type(sha) != "commit":
             return _invalid("Object does not exist")
-        if ref in dict(self._all_refs()):
+        if ref in self.all_refs():
             return _invalid("Reference already exists")
         self.git("update-ref", ref, sha, "")
         return 201, {}, self._ref_json(ref, sha)
 
     def _patch_ref(self, ref: str, body: Any, **_: Any) -> Answer:
         full = f"refs/{ref}"
-        old = dict(self._all_refs()).get(full)
+        old = self.all_refs().get(full)
         if old is None:
             return _invalid("Reference does not exist")
         sha = body["sha"]
         if self.object_type(sha) != "commit":
             return _invalid("Object does not exist")
-        if not body.get("force") and not self._ok("merge-base", "--is-ancestor", old, sha):
+        if not body.get("force") and not self.ok("merge-base", "--is-ancestor", old, sha):
             return _invalid("Update is not a fast forward")
         self.git("update-ref", full, sha, old)
         return 200, {}, self._ref_json(full, sha)
 
     def _delete_ref(self, ref: str, **_: Any) -> Answer:
         full = f"refs/{ref}"
-        old = dict(self._all_refs()).get(full)
+        old = self.all_refs().get(full)
         if old is None:
             return _invalid("Reference does not exist")
         self.git("update-ref", "-d", full, old)
@@ -870,7 +706,7 @@ class FakeRepoHost:
             merge_base = self.git("merge-base", base, head).decode().strip()
         except GitError:
             return 404, {}, {"message": f"No common ancestor between {base_name} and {head_name}."}
-        ahead, behind = self._range(base, head), self._range(head, base)
+        ahead, behind = self.commits_between(base, head), self.commits_between(head, base)
         status = {(False, False): "identical", (True, False): "ahead", (False, True): "behind"}.get(
             (bool(ahead), bool(behind)), "diverged"
         )
@@ -942,7 +778,7 @@ class FakeRepoHost:
             "url": f"{self.base}/issues/events/{self._next_id}",
             "event": kind,
             "actor": self._user(actor),
-            "created_at": _iso(self._tick()),
+            "created_at": iso(self._tick()),
             "commit_id": None,
             **extra,
         }
@@ -958,7 +794,7 @@ class FakeRepoHost:
         if thread.is_pull:
             base = self.branch_sha(thread.base)
             head = self._pull_head_sha(thread)
-            thread.commits_at_close = self._range(base, head) if base else []
+            thread.commits_at_close = self.commits_between(base, head) if base else []
         thread.state, thread.closed_at = "closed", self._tick()
         thread.state_reason = None if thread.is_pull else "completed"
         self._event(thread, "closed", by)
@@ -972,7 +808,7 @@ class FakeRepoHost:
         if pr.commits_at_close is not None:
             return pr.commits_at_close
         base = self.branch_sha(pr.base)
-        return self._range(base, self._pull_head_sha(pr)) if base else []
+        return self.commits_between(base, self._pull_head_sha(pr)) if base else []
 
     def _add_labels(self, thread: Thread, names: list[str], actor: str) -> None:
         for name in names:
@@ -998,8 +834,8 @@ class FakeRepoHost:
             "issue_url": f"{self.base}/issues/{thread.number}",
             "body": c.body,
             "user": self._user(c.user),
-            "created_at": _iso(c.created_at),
-            "updated_at": _iso(c.created_at),
+            "created_at": iso(c.created_at),
+            "updated_at": iso(c.created_at),
             "author_association": "OWNER" if c.user == self.owner else "NONE",
         }
 
@@ -1023,9 +859,9 @@ class FakeRepoHost:
             "locked": False,
             "assignees": [],
             "comments": len(t.comments),
-            "created_at": _iso(t.created_at),
-            "updated_at": _iso(t.updated_at),
-            "closed_at": _iso(t.closed_at),
+            "created_at": iso(t.created_at),
+            "updated_at": iso(t.updated_at),
+            "closed_at": iso(t.closed_at),
         }
         if t.is_pull:
             out["pull_request"] = {
@@ -1033,7 +869,7 @@ class FakeRepoHost:
                 "html_url": f"{self.html}/pull/{t.number}",
                 "diff_url": f"{self.html}/pull/{t.number}.diff",
                 "patch_url": f"{self.html}/pull/{t.number}.patch",
-                "merged_at": _iso(t.merged_at),
+                "merged_at": iso(t.merged_at),
             }
         return out
 
@@ -1065,7 +901,7 @@ class FakeRepoHost:
             "review_comments_url": f"{self.base}/pulls/{pr.number}/comments",
             "comments_url": f"{self.base}/issues/{pr.number}/comments",
             "statuses_url": f"{self.base}/statuses/{head}",
-            "merged_at": _iso(pr.merged_at),
+            "merged_at": iso(pr.merged_at),
             "merge_commit_sha": pr.merge_commit_sha,
             "draft": pr.draft,
             "head": self._part(pr.head, head),
@@ -1077,12 +913,7 @@ class FakeRepoHost:
             changed = self._diff(f"{commits[0]}^", head) if commits else []
             mergeable: bool | None = None
             if pr.state == "open" and pr.base_sha:
-                done = subprocess.run(
-                    ["git", "--git-dir", str(self.path), "merge-tree", "--write-tree", pr.base_sha, head],
-                    env=self._env,
-                    capture_output=True,
-                )
-                mergeable = done.returncode == 0
+                mergeable = self.merge_tree(pr.base_sha, head) is not None
             out |= {
                 "merged": pr.merged,
                 "mergeable": mergeable,
@@ -1146,7 +977,7 @@ class FakeRepoHost:
             if pr.is_pull and pr.state == "open" and pr.head == head and pr.base == base:
                 message = f"A pull request already exists for {self.owner}:{head}."
                 return _validation({"resource": "PullRequest", "code": "custom", "message": message})
-        if not self._range(self.branch_sha(base) or "", head_sha):
+        if not self.commits_between(self.branch_sha(base) or "", head_sha):
             message = f"No commits between {base} and {head}"
             return _validation({"resource": "PullRequest", "code": "custom", "message": message})
         pr = self._new_thread(
