@@ -163,8 +163,10 @@ class FakeRepoHost(BareGit):
 
     # --- test-side controls
 
-    def seed(self, files: dict[str, bytes], branch: str = "main", *, author: str | None = None) -> str:
-        """The first commit of `branch` (by the owner, unless `author` is given); its SHA."""
+    def seed(self, files: dict[str, bytes], branch: str | None = None, *, author: str | None = None) -> str:
+        """The first commit of `branch` (the default branch unless given), by the owner unless `author` is
+        given; its SHA."""
+        branch = branch or self.default_branch
         with self._lock:
             assert self.branch_sha(branch) is None, f"{branch} already has commits"
             who = self._person(author or self.owner)
@@ -216,6 +218,14 @@ class FakeRepoHost(BareGit):
             self._event(pr, "merged", by, commit_id=sha)
             self._event(pr, "closed", by)
             return sha
+
+    def delete_branch(self, branch: str, by: str = "maintainer") -> None:
+        """A person deletes `branch`; as on GitHub, the open pulls it heads close."""
+        with self._lock:
+            old = self.branch_sha(branch)
+            assert old is not None, f"no branch {branch}"
+            self.git("update-ref", "-d", f"refs/heads/{branch}", old)
+            self._close_pulls_of(branch, old, by)
 
     def close_pull(self, number: int, by: str = "maintainer") -> None:
         """Close pull (or issue) `number` unmerged, as a person."""
@@ -451,14 +461,12 @@ class FakeRepoHost(BareGit):
 
     def _diff(self, old: str | None, new: str) -> list[dict[str, Any]]:
         """The files that differ between two commits (`old` None: the root commit's files), as GitHub lists."""
-        args = ["diff-tree", "-r", "-z", "--numstat", "--no-renames"]
+        args = ["diff-tree", "-r", "-z", "--no-commit-id", "--numstat", "--no-renames"]
         args += [old, new] if old else ["--root", new]
         numstat = self.git(*args).split(b"\0")
         args[args.index("--numstat")] = "--name-status"
         status_words = {"A": "added", "M": "modified", "D": "removed", "T": "changed"}
         names = [x.decode() for x in self.git(*args).split(b"\0") if x]
-        if not old and names and _SHA.match(names[0]):
-            names = names[1:]
         statuses = dict(zip(names[1::2], names[0::2], strict=True))
         out: list[dict[str, Any]] = []
         for item in numstat:
@@ -671,13 +679,15 @@ class FakeRepoHost(BareGit):
             return _invalid("Reference does not exist")
         self.git("update-ref", "-d", full, old)
         if full.startswith("refs/heads/"):
-            # GitHub closes the open pulls whose head branch is deleted.
-            branch = full.removeprefix("refs/heads/")
-            for pr in self.threads.values():
-                if pr.is_pull and pr.state == "open" and pr.head == branch:
-                    pr.head_sha = old
-                    self._close(pr, self.bot_login)
+            self._close_pulls_of(full.removeprefix("refs/heads/"), old, self.bot_login)
         return 204, {}, None
+
+    def _close_pulls_of(self, branch: str, last_sha: str, by: str) -> None:
+        """GitHub closes the open pulls whose head branch is deleted."""
+        for pr in self.threads.values():
+            if pr.is_pull and pr.state == "open" and pr.head == branch:
+                pr.head_sha = last_sha
+                self._close(pr, by)
 
     def _get_branch(self, branch: str, **_: Any) -> Answer:
         sha = self.branch_sha(branch)

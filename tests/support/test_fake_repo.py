@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import subprocess
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -98,6 +100,14 @@ def test_a_whole_rolling_pull_request_flow(hosted_repo: FakeRepoHost) -> None:
     assert [c.sha for c in compare.commits] == [commit.sha, person]
     assert [c.author.login for c in compare.commits] == ["github-actions[bot]", "alice"]
     assert repo.get_commit(person).author.login == "alice"
+    assert [(f.filename, f.status, f.additions) for f in repo.get_commit(person).files] == [
+        ("catalog/models.yaml", "modified", 1)
+    ]
+    assert sorted((f.filename, f.status) for f in repo.get_commit(seed).files) == [
+        ("README.md", "added"),
+        ("catalog/models.yaml", "added"),
+    ]
+    assert repo.get_commit(seed).author.login == "octo"  # the seed is the owner's
     assert repo.get_git_commit(person).verification.verified is False
     assert [c.sha for c in repo.get_pull(1).get_commits()] == [commit.sha, person]
     assert repo.get_pull(1).head.sha == person
@@ -141,8 +151,17 @@ def test_a_run_that_only_reads_makes_no_write_request(hosted_repo: FakeRepoHost)
     repo.get_git_tree(sha, recursive=True)
     list(repo.get_pulls(state="open", head="octo:curator/updates"))
     repo.get_contents("README.md", ref="main")
+    host.api.add("octo/other")
+    query = 'query { a: repository(owner: "octo", name: "other") { stargazerCount } }'
+    request = urllib.request.Request(
+        f"{host.api.url}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"authorization": f"bearer {GOOD_TOKEN}", "content-type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as answer:  # a GraphQL query is a POST, and no write
+        assert json.load(answer)["data"] == {"a": {"stargazerCount": 0}}
     assert host.write_requests() == []
-    assert len(host.api.calls()) == 5  # the repository, the branch, the tree, the pulls, the contents
+    assert len(host.api.calls()) == 6  # the repository, the branch, the tree, the pulls, the contents, GraphQL
 
 
 def test_the_same_steps_make_the_same_shas(tmp_path: Path) -> None:
@@ -324,6 +343,16 @@ def test_editing_a_pull_and_deleting_its_branch(hosted_repo: FakeRepoHost) -> No
     second = repo.create_pull(base="main", head="work2", title="t")
     second.edit(state="closed")
     assert repo.get_pull(second.number).state == "closed"
+    second.edit(state="open")
+    assert repo.get_pull(second.number).state == "open"
+    host.delete_branch("work2", by="maintainer")
+    assert repo.get_pull(second.number).state == "closed"
+    assert [e.actor.login for e in repo.get_issue(second.number).get_events() if e.event == "closed"][-1] == (
+        "maintainer"
+    )
+    with pytest.raises(GithubException) as caught:
+        second.edit(state="open")  # no head branch: it cannot reopen
+    assert caught.value.status == 422
     with pytest.raises(UnknownObjectException):
         repo.get_pull(99)
 
