@@ -236,8 +236,10 @@ class FakeRepoHost(BareGit):
         """A person takes label `name` off issue or pull `number`."""
         with self._lock:
             thread = self.threads[number]
-            thread.labels = [n for n in thread.labels if n.lower() != name.lower()]
-            self._event(thread, "unlabeled", by, label=name)
+            on = [n for n in thread.labels if n.lower() == name.lower()]
+            assert on, f"#{number} has no label {name!r}"
+            thread.labels.remove(on[0])
+            self._event(thread, "unlabeled", by, label=on[0])
 
     def add_label(self, number: int, name: str, by: str = "alice") -> None:
         with self._lock:
