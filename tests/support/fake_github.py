@@ -311,8 +311,12 @@ class FakeGithub:
                 )
         if self.repo_host is not None:
             routed = self.repo_host.answer(method, path, query, headers, body)
-            if routed is not None:
-                return routed
+            if routed is not None:  # counted against the REST budget, which it reports as GitHub does
+                with self._lock:
+                    budget = self.core_budget if token is None else self.core_auth_budget
+                    budget.refill_if_due()
+                    budget.remaining = max(0, budget.remaining - 1)
+                    return routed[0], {**budget.headers("core"), **routed[1]}, routed[2]
         if method == "POST" and path == "/graphql":
             if token is None:
                 return 401, {}, {"message": "This endpoint requires you to be authenticated."}

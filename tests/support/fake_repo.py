@@ -10,6 +10,13 @@ trees, commits, refs (`/git/ref/` and `/git/refs/`), commits, branches, compare,
 issue comments, labels and issue events. Lists are paginated as GitHub does (`per_page`, a `Link` header).
 Anything else under the repository is a 404, so an unserved call fails loudly.
 
+    with FakeGithub() as api:
+        host = api.host_repo("octo/awesome-list")      # or the `hosted_repo` fixture
+        host.seed({"catalog/a.yaml": b"a: 1\n"})
+        repo = Github(auth=Auth.Token(GOOD_TOKEN), base_url=api.url, ...).get_repo("octo/awesome-list")
+        ...                                            # blobs, trees, commits, refs, a pull, as curator does
+        assert host.files_at("curator/updates") == {...} and host.write_requests() == [...]
+
 Test-side controls are plain methods (`seed`, `commit_as_person`, `advance_base`, `merge_pull`,
 `close_pull`, `remove_label`, `files_at`, `write_requests`...); faults are attributes (`deny_writes`,
 `deny_pull_creation`, `secondary_writes`, `missing`).
@@ -309,6 +316,7 @@ class FakeRepoHost(BareGit):
             ("GET", r"/git/trees/(?P<sha>.+)", self._get_tree),
             ("POST", r"/git/commits", self._post_commit),
             ("GET", r"/git/commits/(?P<sha>[^/]+)", self._get_git_commit),
+            ("GET", r"/commits", self._list_commits),
             ("GET", r"/commits/(?P<ref>.+)", self._get_commit),
             ("GET", r"/git/refs", self._list_refs),
             ("GET", r"/git/matching-refs/(?P<ref>.*)", self._matching_refs),
@@ -623,6 +631,14 @@ class FakeRepoHost(BareGit):
         if not _SHA.match(sha) or self.object_type(sha) != "commit":
             return _not_found()
         return 200, {}, self._git_commit_json(sha)
+
+    def _list_commits(self, params: dict[str, str], path: str, **_: Any) -> Answer:
+        sha = self.sha(params.get("sha") or self.default_branch)
+        if sha is None:
+            return 404, {}, {"message": "Not Found", "documentation_url": DOCS}
+        file = params.get("path")
+        found = self.git("rev-list", sha, *(["--", file] if file else [])).decode().split()
+        return self._page([self._commit_json(c) for c in found], params, path)
 
     def _get_commit(self, ref: str, **_: Any) -> Answer:
         sha = self.sha(ref)

@@ -108,6 +108,8 @@ def test_a_whole_rolling_pull_request_flow(hosted_repo: FakeRepoHost) -> None:
         ("catalog/models.yaml", "added"),
     ]
     assert repo.get_commit(seed).author.login == "octo"  # the seed is the owner's
+    assert [c.sha for c in repo.get_commits(sha="curator/updates")] == [person, commit.sha, seed]
+    assert [c.sha for c in repo.get_commits(sha="curator/updates", path="catalog/tools")] == [commit.sha]
     assert repo.get_git_commit(person).verification.verified is False
     assert [c.sha for c in repo.get_pull(1).get_commits()] == [commit.sha, person]
     assert repo.get_pull(1).head.sha == person
@@ -161,7 +163,9 @@ def test_a_run_that_only_reads_makes_no_write_request(hosted_repo: FakeRepoHost)
     with urllib.request.urlopen(request) as answer:  # a GraphQL query is a POST, and no write
         assert json.load(answer)["data"] == {"a": {"stargazerCount": 0}}
     assert host.write_requests() == []
+    assert host.api.calls()[0].path == f"/repos/{NAME}"
     assert len(host.api.calls()) == 6  # the repository, the branch, the tree, the pulls, the contents, GraphQL
+    assert repo.requester.rate_limiting[0] == host.api.core_auth_budget.remaining == 5000 - 5  # from the headers
 
 
 def test_the_same_steps_make_the_same_shas(tmp_path: Path) -> None:
