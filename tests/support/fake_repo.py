@@ -22,7 +22,8 @@ Test-side controls are plain methods (`seed`, `commit_as_person`, `advance_base`
 `deny_pull_creation`, `secondary_writes`, `missing`).
 
 The git side (a scrubbed environment, tree building in a temp index, commit-tree with explicit identities)
-is `fake_git.BareGit`, which this class extends; dates come from a fixed clock that advances a minute a step,
+is `fake_git.BareGit`, the issue side (issues, comments, labels, events) `fake_issues.IssueRoutes`; this class
+extends both and adds the pull requests and the routing. Dates come from a fixed clock that advances a minute a step,
 so a test run makes the same SHAs every time.
 """
 
@@ -31,19 +32,17 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, quote, unquote, urlencode
+from urllib.parse import parse_qs, quote, unquote
 
 import pytest
 
 from tests.support.fake_git import BareGit, GitError, iso
+from tests.support.fake_issues import DOCS, Answer, IssueRoutes, Label, Thread, invalid, not_found, validation
 
 if TYPE_CHECKING:
     from tests.support.fake_github import FakeGithub, Logged
-
-Answer = tuple[int, dict[str, str], Any]
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 START_EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z: the fake's clock starts here and advances a minute a step
@@ -51,60 +50,13 @@ BOT_LOGIN = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 WEB_COMMITTER = ("GitHub", "noreply@github.com")  # who GitHub writes as committer of the commits it signs
 ZERO_SHA = "0" * 40
-DOCS = "https://docs.github.com/rest"
 NOT_INTEGRATION = "Resource not accessible by integration"
 NO_ACTIONS_PULLS = "GitHub Actions is not permitted to create or approve pull requests."
 SECONDARY_LIMIT = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
-@dataclass
-class Label:
-    id: int
-    name: str
-    color: str = "ededed"
-    description: str | None = None
-
-
-@dataclass
-class Comment:
-    id: int
-    body: str
-    user: str
-    created_at: int
-
-
-@dataclass
-class Thread:
-    """An issue, or a pull request (which is an issue with the same number)."""
-
-    number: int
-    title: str
-    body: str | None
-    user: str
-    created_at: int
-    updated_at: int
-    state: str = "open"
-    state_reason: str | None = None
-    closed_at: int | None = None
-    labels: list[str] = field(default_factory=list)  # names, as on the repository's labels
-    comments: list[Comment] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    is_pull: bool = False
-    head: str = ""  # branch names, in this repository
-    base: str = ""
-    head_sha: str = ""  # the head's last known SHA (kept after the branch is deleted)
-    base_sha: str = ""
-    merged: bool = False
-    merged_at: int | None = None
-    merged_by: str | None = None
-    merge_commit_sha: str | None = None
-    maintainer_can_modify: bool = False
-    draft: bool = False
-    commits_at_close: list[str] | None = None  # the pull's commits, frozen when it closes
-
-
-class FakeRepoHost(BareGit):
+class FakeRepoHost(BareGit, IssueRoutes):
     def __init__(
         self,
         api: FakeGithub,
@@ -137,14 +89,6 @@ class FakeRepoHost(BareGit):
         self.logins: dict[str, str] = {bot_email.lower(): bot_login}  # author email → login
         self._clock = START_EPOCH
         self._next_id = 5000
-
-    def _tick(self) -> int:
-        self._clock += 60
-        return self._clock
-
-    def _id(self) -> int:
-        self._next_id += 1
-        return self._next_id
 
     def _person(self, login: str) -> tuple[str, str]:
         email = f"{login}@users.noreply.github.com"
@@ -289,7 +233,7 @@ class FakeRepoHost(BareGit):
                 try:
                     return handler(params=params, body=body, path=path, **args)
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    return _invalid(f"Invalid request: {exc!r}")
+                    return invalid(f"Invalid request: {exc!r}")
                 except GitError as exc:  # a request the fake did not foresee: say so rather than hang up
                     return 500, {}, {"message": f"the fake's git failed: {exc}"}
         return 404, {}, {"message": "Not Found", "documentation_url": DOCS}
@@ -355,25 +299,16 @@ class FakeRepoHost(BareGit):
     # --- JSON shapes
 
     @property
+    def api_url(self) -> str:
+        return self.api.url
+
+    @property
     def base(self) -> str:
         return f"{self.api.url}/repos/{self.full_name}"
 
     @property
     def html(self) -> str:
         return f"https://github.com/{self.full_name}"
-
-    def _user(self, login: str | None) -> dict[str, Any] | None:
-        if login is None:
-            return None
-        return {
-            "login": login,
-            "id": sum(login.encode()) + 1000,
-            "node_id": f"U_{login}",
-            "type": "Bot" if login.endswith("[bot]") else "User",
-            "url": f"{self.api.url}/users/{quote(login)}",
-            "html_url": f"https://github.com/{quote(login)}",
-            "site_admin": False,
-        }
 
     def repo_json(self) -> dict[str, Any]:
         return {
@@ -393,18 +328,6 @@ class FakeRepoHost(BareGit):
             "permissions": {"admin": False, "maintain": False, "push": True, "triage": True, "pull": True},
             "allow_merge_commit": True,
             "delete_branch_on_merge": False,
-        }
-
-    def _label_json(self, name: str) -> dict[str, Any]:
-        label = self.labels[name.lower()]
-        return {
-            "id": label.id,
-            "node_id": f"LA_{label.id}",
-            "url": f"{self.base}/labels/{quote(label.name, safe='')}",
-            "name": label.name,
-            "color": label.color,
-            "description": label.description,
-            "default": False,
         }
 
     def _ref_json(self, ref: str, sha: str) -> dict[str, Any]:
@@ -504,22 +427,6 @@ class FakeRepoHost(BareGit):
 
     # --- pages
 
-    def _page(self, items: list[Any], params: dict[str, str], path: str) -> Answer:
-        per_page = max(1, min(100, int(params.get("per_page") or 30)))
-        page = max(1, int(params.get("page") or 1))
-        last = max(1, -(-len(items) // per_page))
-        links = []
-
-        def link(number: int, rel: str) -> str:
-            return f'<{self.api.url}{path}?{urlencode({**params, "page": number, "per_page": per_page})}>; rel="{rel}"'
-
-        if page < last:
-            links += [link(page + 1, "next"), link(last, "last")]
-        if page > 1:
-            links += [link(1, "first"), link(page - 1, "prev")]
-        headers = {"link": ", ".join(links)} if links else {}
-        return 200, headers, items[(page - 1) * per_page : page * per_page]
-
     # --- repository and git data
 
     def _get_repo(self, **_: Any) -> Answer:
@@ -529,14 +436,14 @@ class FakeRepoHost(BareGit):
         encoding = body.get("encoding", "utf-8")
         content = body["content"]
         if not isinstance(content, str) or encoding not in ("utf-8", "base64"):
-            return _invalid("content must be a string and encoding utf-8 or base64")
+            return invalid("content must be a string and encoding utf-8 or base64")
         data = base64.b64decode(content, validate=False) if encoding == "base64" else content.encode()
         sha = self.hash_blob(data)
         return 201, {}, {"sha": sha, "url": f"{self.base}/git/blobs/{sha}"}
 
     def _get_blob(self, sha: str, **_: Any) -> Answer:
         if self.object_type(sha) != "blob":
-            return _not_found()
+            return not_found()
         data = self.git("cat-file", "blob", sha)
         return (
             200,
@@ -554,23 +461,23 @@ class FakeRepoHost(BareGit):
     def _post_tree(self, body: Any, **_: Any) -> Answer:
         base_tree = body.get("base_tree")
         if base_tree is not None and self.object_type(base_tree) != "tree":
-            return _invalid("base_tree is not a valid tree oid")
+            return invalid("base_tree is not a valid tree oid")
         entries: list[tuple[str, str, str, str | None]] = []
         for entry in body["tree"]:
             path, mode, kind = entry.get("path"), entry.get("mode"), entry.get("type", "blob")
             parts = path.split("/") if isinstance(path, str) else [""]
             if any(p in ("", ".", "..", ".git") for p in parts):
-                return _invalid(f"tree.path contains a malformed path component: {path!r}")
+                return invalid(f"tree.path contains a malformed path component: {path!r}")
             if mode not in ("100644", "100755", "040000", "160000", "120000") or kind not in ("blob", "tree", "commit"):
-                return _invalid(f"tree.mode {mode!r} or tree.type {kind!r} is not valid")
+                return invalid(f"tree.mode {mode!r} or tree.type {kind!r} is not valid")
             if "content" in entry:
                 entries.append((path, mode, "blob", self.hash_blob(str(entry["content"]).encode())))
                 continue
             if "sha" not in entry:
-                return _invalid(f"tree entry {path!r} needs a sha (null deletes it) or content")
+                return invalid(f"tree entry {path!r} needs a sha (null deletes it) or content")
             sha = entry["sha"]
             if sha is not None and kind != "commit" and self.object_type(sha) != kind:
-                return _invalid(f"tree.sha {sha} is not a valid {kind}")
+                return invalid(f"tree.sha {sha} is not a valid {kind}")
             entries.append((path, mode, kind, sha))
         return 201, {}, self._tree_json(self.build_tree(base_tree, entries), recursive=False)
 
@@ -600,7 +507,7 @@ class FakeRepoHost(BareGit):
             except GitError:
                 continue
         if not tree:
-            return _not_found()
+            return not_found()
         return 200, {}, self._tree_json(tree, recursive=params.get("recursive") not in (None, "", "0", "false"))
 
     def _identity(self, given: Any, fallback: tuple[str, str]) -> tuple[str, str, int]:
@@ -614,9 +521,9 @@ class FakeRepoHost(BareGit):
     def _post_commit(self, body: Any, **_: Any) -> Answer:
         tree, parents = body["tree"], body.get("parents") or []
         if self.object_type(tree) != "tree":
-            return _invalid("Tree SHA does not exist")
+            return invalid("Tree SHA does not exist")
         if not isinstance(parents, list) or any(self.object_type(p) != "commit" for p in parents):
-            return _invalid("Parent SHA does not exist or is not a commit object")
+            return invalid("Parent SHA does not exist or is not a commit object")
         self._tick()
         # No author: GitHub writes the token's identity and signs the commit (it shows "Verified").
         signed = not body.get("author") and not body.get("committer")
@@ -629,7 +536,7 @@ class FakeRepoHost(BareGit):
 
     def _get_git_commit(self, sha: str, **_: Any) -> Answer:
         if not _SHA.match(sha) or self.object_type(sha) != "commit":
-            return _not_found()
+            return not_found()
         return 200, {}, self._git_commit_json(sha)
 
     def _list_commits(self, params: dict[str, str], path: str, **_: Any) -> Answer:
@@ -662,18 +569,18 @@ class FakeRepoHost(BareGit):
             found = [self._ref_json(r, s) for r, s in refs.items() if r.startswith(full + "/")]
             if found:
                 return 200, {}, found
-        return _not_found()
+        return not_found()
 
     def _post_ref(self, body: Any, **_: Any) -> Answer:
         ref, sha = body["ref"], body["sha"]
         if not isinstance(ref, str) or not ref.startswith("refs/") or ref.count("/") < 2:
-            return _invalid("Reference name is not valid")
+            return invalid("Reference name is not valid")
         if not self.ok("check-ref-format", ref):
-            return _invalid("Reference name is not valid")
+            return invalid("Reference name is not valid")
         if self.object_type(sha) != "commit":
-            return _invalid("Object does not exist")
+            return invalid("Object does not exist")
         if ref in self.all_refs():
-            return _invalid("Reference already exists")
+            return invalid("Reference already exists")
         self.git("update-ref", ref, sha, "")
         return 201, {}, self._ref_json(ref, sha)
 
@@ -681,12 +588,12 @@ class FakeRepoHost(BareGit):
         full = f"refs/{ref}"
         old = self.all_refs().get(full)
         if old is None:
-            return _invalid("Reference does not exist")
+            return invalid("Reference does not exist")
         sha = body["sha"]
         if self.object_type(sha) != "commit":
-            return _invalid("Object does not exist")
+            return invalid("Object does not exist")
         if not body.get("force") and not self.ok("merge-base", "--is-ancestor", old, sha):
-            return _invalid("Update is not a fast forward")
+            return invalid("Update is not a fast forward")
         self.git("update-ref", full, sha, old)
         return 200, {}, self._ref_json(full, sha)
 
@@ -694,7 +601,7 @@ class FakeRepoHost(BareGit):
         full = f"refs/{ref}"
         old = self.all_refs().get(full)
         if old is None:
-            return _invalid("Reference does not exist")
+            return invalid("Reference does not exist")
         self.git("update-ref", "-d", full, old)
         if full.startswith("refs/heads/"):
             self._close_pulls_of(full.removeprefix("refs/heads/"), old, self.bot_login)
@@ -725,11 +632,11 @@ class FakeRepoHost(BareGit):
 
     def _compare(self, basehead: str, **_: Any) -> Answer:
         if "..." not in basehead:
-            return _not_found()
+            return not_found()
         base_name, head_name = basehead.split("...", 1)
         base, head = (self.sha(n.split(":", 1)[-1]) for n in (base_name, head_name))
         if base is None or head is None:
-            return _not_found()
+            return not_found()
         try:
             merge_base = self.git("merge-base", base, head).decode().strip()
         except GitError:
@@ -768,7 +675,7 @@ class FakeRepoHost(BareGit):
         try:
             sha = self.git("rev-parse", "--verify", "--quiet", spec).decode().strip()
         except GitError:
-            return _not_found()
+            return not_found()
         kind = self.object_type(sha)
         if kind == "tree":
             listing = self._tree_json(sha, recursive=False)["tree"]
@@ -799,23 +706,6 @@ class FakeRepoHost(BareGit):
 
     # --- issues and pulls
 
-    def _event(self, thread: Thread, kind: str, actor: str, *, label: str | None = None, **extra: Any) -> None:
-        event: dict[str, Any] = {
-            "id": self._id(),
-            "node_id": f"E_{self._next_id}",
-            "url": f"{self.base}/issues/events/{self._next_id}",
-            "event": kind,
-            "actor": self._user(actor),
-            "created_at": iso(self._tick()),
-            "commit_id": None,
-            **extra,
-        }
-        if label is not None:
-            known = self.labels.get(label.lower())
-            event["label"] = {"name": label, "color": known.color if known else "ededed"}
-        thread.events.append(event)
-        thread.updated_at = self._clock
-
     def _close(self, thread: Thread, by: str) -> None:
         if thread.state == "closed":
             return
@@ -837,69 +727,6 @@ class FakeRepoHost(BareGit):
             return pr.commits_at_close
         base = self.branch_sha(pr.base)
         return self.commits_between(base, self._pull_head_sha(pr)) if base else []
-
-    def _add_labels(self, thread: Thread, names: list[str], actor: str) -> None:
-        for name in names:
-            if name.lower() not in self.labels:
-                self.labels[name.lower()] = Label(self._id(), name)
-            canonical = self.labels[name.lower()].name
-            if canonical.lower() not in (n.lower() for n in thread.labels):
-                thread.labels.append(canonical)
-                self._event(thread, "labeled", actor, label=canonical)
-
-    def _comment(self, thread: Thread, body: str, author: str) -> Comment:
-        comment = Comment(self._id(), body, author, self._tick())
-        thread.comments.append(comment)
-        thread.updated_at = comment.created_at
-        return comment
-
-    def _comment_json(self, thread: Thread, c: Comment) -> dict[str, Any]:
-        return {
-            "id": c.id,
-            "node_id": f"IC_{c.id}",
-            "url": f"{self.base}/issues/comments/{c.id}",
-            "html_url": f"{self.html}/{'pull' if thread.is_pull else 'issues'}/{thread.number}#issuecomment-{c.id}",
-            "issue_url": f"{self.base}/issues/{thread.number}",
-            "body": c.body,
-            "user": self._user(c.user),
-            "created_at": iso(c.created_at),
-            "updated_at": iso(c.created_at),
-            "author_association": "OWNER" if c.user == self.owner else "NONE",
-        }
-
-    def _issue_json(self, t: Thread) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": t.number + 90000,
-            "node_id": f"I_{t.number}",
-            "number": t.number,
-            "url": f"{self.base}/issues/{t.number}",
-            "repository_url": self.base,
-            "labels_url": f"{self.base}/issues/{t.number}/labels{{/name}}",
-            "comments_url": f"{self.base}/issues/{t.number}/comments",
-            "events_url": f"{self.base}/issues/{t.number}/events",
-            "html_url": f"{self.html}/{'pull' if t.is_pull else 'issues'}/{t.number}",
-            "title": t.title,
-            "body": t.body,
-            "user": self._user(t.user),
-            "labels": [self._label_json(n) for n in t.labels],
-            "state": t.state,
-            "state_reason": t.state_reason,
-            "locked": False,
-            "assignees": [],
-            "comments": len(t.comments),
-            "created_at": iso(t.created_at),
-            "updated_at": iso(t.updated_at),
-            "closed_at": iso(t.closed_at),
-        }
-        if t.is_pull:
-            out["pull_request"] = {
-                "url": f"{self.base}/pulls/{t.number}",
-                "html_url": f"{self.html}/pull/{t.number}",
-                "diff_url": f"{self.html}/pull/{t.number}.diff",
-                "patch_url": f"{self.html}/pull/{t.number}.patch",
-                "merged_at": iso(t.merged_at),
-            }
-        return out
 
     def _part(self, branch: str, sha: str) -> dict[str, Any]:
         return {
@@ -957,19 +784,6 @@ class FakeRepoHost(BareGit):
             }
         return out
 
-    def _thread(self, number: str, *, pull: bool = False) -> Thread | None:
-        thread = self.threads.get(int(number))
-        if thread is None or (pull and not thread.is_pull):
-            return None
-        return thread
-
-    def _new_thread(self, title: Any, body: Any, **fields: Any) -> Thread:
-        when = self._tick()
-        number = len(self.threads) + 1
-        thread = Thread(number, str(title), body, self.bot_login, when, when, **fields)
-        self.threads[number] = thread
-        return thread
-
     def _list_pulls(self, params: dict[str, str], path: str, **_: Any) -> Answer:
         state = params.get("state", "open")
         head = params.get("head")
@@ -993,21 +807,21 @@ class FakeRepoHost(BareGit):
         if ":" in head:
             owner, _colon, head = head.partition(":")
             if owner.lower() != self.owner.lower():
-                return _validation({"resource": "PullRequest", "field": "head", "code": "invalid"})
+                return validation({"resource": "PullRequest", "field": "head", "code": "invalid"})
         if self.branch_sha(base) is None:
-            return _validation({"resource": "PullRequest", "field": "base", "code": "invalid"})
+            return validation({"resource": "PullRequest", "field": "base", "code": "invalid"})
         head_sha = self.branch_sha(head)
         if head_sha is None:
-            return _validation({"resource": "PullRequest", "field": "head", "code": "invalid"})
+            return validation({"resource": "PullRequest", "field": "head", "code": "invalid"})
         if not body.get("title"):
-            return _validation({"resource": "PullRequest", "field": "title", "code": "missing_field"})
+            return validation({"resource": "PullRequest", "field": "title", "code": "missing_field"})
         for pr in self.threads.values():
             if pr.is_pull and pr.state == "open" and pr.head == head and pr.base == base:
                 message = f"A pull request already exists for {self.owner}:{head}."
-                return _validation({"resource": "PullRequest", "code": "custom", "message": message})
+                return validation({"resource": "PullRequest", "code": "custom", "message": message})
         if not self.commits_between(self.branch_sha(base) or "", head_sha):
             message = f"No commits between {base} and {head}"
-            return _validation({"resource": "PullRequest", "code": "custom", "message": message})
+            return validation({"resource": "PullRequest", "code": "custom", "message": message})
         pr = self._new_thread(
             body["title"],
             body.get("body"),
@@ -1023,7 +837,7 @@ class FakeRepoHost(BareGit):
 
     def _get_pull(self, number: str, **_: Any) -> Answer:
         pr = self._thread(number, pull=True)
-        return _not_found() if pr is None else (200, {}, self._pull_json(pr, detail=True))
+        return not_found() if pr is None else (200, {}, self._pull_json(pr, detail=True))
 
     def _edit_thread(self, thread: Thread, body: Any) -> Answer | None:
         if "title" in body:
@@ -1032,7 +846,7 @@ class FakeRepoHost(BareGit):
             thread.body = body["body"]
         if thread.is_pull and body.get("base"):
             if self.branch_sha(body["base"]) is None:
-                return _validation({"resource": "PullRequest", "field": "base", "code": "invalid"})
+                return validation({"resource": "PullRequest", "field": "base", "code": "invalid"})
             thread.base = body["base"]
         if "labels" in body and not thread.is_pull:
             thread.labels = []
@@ -1044,175 +858,42 @@ class FakeRepoHost(BareGit):
                 thread.state_reason = body["state_reason"]
         elif state == "open" and thread.state == "closed":
             if thread.merged or (thread.is_pull and self.branch_sha(thread.head) is None):
-                return _validation({"resource": "PullRequest", "field": "state", "code": "invalid"})
+                return validation({"resource": "PullRequest", "field": "state", "code": "invalid"})
             thread.state, thread.closed_at, thread.state_reason = "open", None, "reopened"
             thread.commits_at_close = None
             self._event(thread, "reopened", self.bot_login)
         elif state not in (None, "open", "closed"):
-            return _validation({"resource": "Issue", "field": "state", "code": "invalid"})
+            return validation({"resource": "Issue", "field": "state", "code": "invalid"})
         thread.updated_at = self._tick()
         return None
 
     def _patch_pull(self, number: str, body: Any, **_: Any) -> Answer:
         pr = self._thread(number, pull=True)
         if pr is None:
-            return _not_found()
+            return not_found()
         return self._edit_thread(pr, body) or (200, {}, self._pull_json(pr, detail=True))
 
     def _pull_commits(self, number: str, params: dict[str, str], path: str, **_: Any) -> Answer:
         pr = self._thread(number, pull=True)
         if pr is None:
-            return _not_found()
+            return not_found()
         return self._page([self._commit_json(sha) for sha in self._pull_commits_list(pr)], params, path)
 
     def _pull_files(self, number: str, params: dict[str, str], path: str, **_: Any) -> Answer:
         pr = self._thread(number, pull=True)
         if pr is None:
-            return _not_found()
+            return not_found()
         commits = self._pull_commits_list(pr)
         return self._page(self._diff(f"{commits[0]}^", commits[-1]) if commits else [], params, path)
 
     def _pull_merged(self, number: str, **_: Any) -> Answer:
         pr = self._thread(number, pull=True)
-        return (204, {}, None) if pr is not None and pr.merged else _not_found()
-
-    def _list_issues(self, params: dict[str, str], path: str, **_: Any) -> Answer:
-        state = params.get("state", "open")
-        wanted = [w.strip().lower() for w in params.get("labels", "").split(",") if w.strip()]
-        found = []
-        for t in sorted(self.threads.values(), key=lambda t: -t.number):
-            if state != "all" and t.state != state:
-                continue
-            if not all(w in (n.lower() for n in t.labels) for w in wanted):
-                continue
-            found.append(self._issue_json(t))
-        return self._page(found, params, path)
-
-    def _post_issue(self, body: Any, **_: Any) -> Answer:
-        if not body.get("title"):
-            return _validation({"resource": "Issue", "field": "title", "code": "missing_field"})
-        issue = self._new_thread(body["title"], body.get("body"))
-        self._add_labels(issue, [str(n) for n in body.get("labels") or []], self.bot_login)
-        return 201, {}, self._issue_json(issue)
-
-    def _get_issue(self, number: str, **_: Any) -> Answer:
-        thread = self._thread(number)
-        return _not_found() if thread is None else (200, {}, self._issue_json(thread))
-
-    def _patch_issue(self, number: str, body: Any, **_: Any) -> Answer:
-        thread = self._thread(number)
-        if thread is None:
-            return _not_found()
-        return self._edit_thread(thread, body) or (200, {}, self._issue_json(thread))
-
-    def _list_comments(self, number: str, params: dict[str, str], path: str, **_: Any) -> Answer:
-        thread = self._thread(number)
-        if thread is None:
-            return _not_found()
-        return self._page([self._comment_json(thread, c) for c in thread.comments], params, path)
-
-    def _post_comment(self, number: str, body: Any, **_: Any) -> Answer:
-        thread = self._thread(number)
-        if thread is None:
-            return _not_found()
-        if not isinstance(body.get("body"), str) or not body["body"]:
-            return _validation({"resource": "IssueComment", "field": "body", "code": "missing_field"})
-        return 201, {}, self._comment_json(thread, self._comment(thread, body["body"], self.bot_login))
-
-    def _list_events(self, number: str, params: dict[str, str], path: str, **_: Any) -> Answer:
-        thread = self._thread(number)
-        return _not_found() if thread is None else self._page(thread.events, params, path)
-
-    def _issue_labels(self, number: str, params: dict[str, str], path: str, **_: Any) -> Answer:
-        thread = self._thread(number)
-        if thread is None:
-            return _not_found()
-        return self._page([self._label_json(n) for n in thread.labels], params, path)
-
-    def _label_names(self, body: Any) -> list[str]:
-        names = body.get("labels", []) if isinstance(body, dict) else body
-        return [str(n["name"] if isinstance(n, dict) else n) for n in names]
-
-    def _post_issue_labels(self, number: str, body: Any, **_: Any) -> Answer:
-        thread = self._thread(number)
-        if thread is None:
-            return _not_found()
-        self._add_labels(thread, self._label_names(body), self.bot_login)
-        return 200, {}, [self._label_json(n) for n in thread.labels]
-
-    def _put_issue_labels(self, number: str, body: Any, **_: Any) -> Answer:
-        thread = self._thread(number)
-        if thread is None:
-            return _not_found()
-        names = self._label_names(body)
-        for name in list(thread.labels):
-            if name.lower() not in (n.lower() for n in names):
-                thread.labels.remove(name)
-                self._event(thread, "unlabeled", self.bot_login, label=name)
-        self._add_labels(thread, names, self.bot_login)
-        return 200, {}, [self._label_json(n) for n in thread.labels]
-
-    def _delete_issue_labels(self, number: str, **_: Any) -> Answer:
-        thread = self._thread(number)
-        if thread is None:
-            return _not_found()
-        for name in list(thread.labels):
-            thread.labels.remove(name)
-            self._event(thread, "unlabeled", self.bot_login, label=name)
-        return 204, {}, None
-
-    def _delete_issue_label(self, number: str, name: str, **_: Any) -> Answer:
-        thread = self._thread(number)
-        if thread is None:
-            return _not_found()
-        on = [n for n in thread.labels if n.lower() == name.lower()]
-        if not on:
-            return 404, {}, {"message": "Label does not exist", "documentation_url": DOCS}
-        thread.labels.remove(on[0])
-        self._event(thread, "unlabeled", self.bot_login, label=on[0])
-        return 200, {}, [self._label_json(n) for n in thread.labels]
-
-    def _list_labels(self, params: dict[str, str], path: str, **_: Any) -> Answer:
-        return self._page([self._label_json(k) for k in self.labels], params, path)
-
-    def _post_label(self, body: Any, **_: Any) -> Answer:
-        name = str(body.get("name") or "")
-        if not name:
-            return _validation({"resource": "Label", "field": "name", "code": "missing_field"})
-        if name.lower() in self.labels:
-            return _validation({"resource": "Label", "field": "name", "code": "already_exists"})
-        color = str(body.get("color") or "ededed").lstrip("#")
-        self.labels[name.lower()] = Label(self._id(), name, color, body.get("description"))
-        return 201, {}, self._label_json(name)
-
-    def _get_label(self, name: str, **_: Any) -> Answer:
-        return (200, {}, self._label_json(name)) if name.lower() in self.labels else _not_found()
-
-    def _delete_label(self, name: str, **_: Any) -> Answer:
-        label = self.labels.pop(name.lower(), None)
-        if label is None:
-            return _not_found()
-        for thread in self.threads.values():
-            thread.labels = [n for n in thread.labels if n.lower() != name.lower()]
-        return 204, {}, None
-
+        return (204, {}, None) if pr is not None and pr.merged else not_found()
 
 def _b64_lines(data: bytes) -> str:
     """Base64 in lines of 60 characters, each ending in a newline, as GitHub sends file contents."""
     text = base64.b64encode(data).decode()
     return "".join(text[i : i + 60] + "\n" for i in range(0, len(text), 60))
-
-
-def _not_found() -> Answer:
-    return 404, {}, {"message": "Not Found", "documentation_url": DOCS}
-
-
-def _invalid(message: str) -> Answer:
-    return 422, {}, {"message": message, "documentation_url": DOCS}
-
-
-def _validation(error: dict[str, Any]) -> Answer:
-    return 422, {}, {"message": "Validation Failed", "errors": [error], "documentation_url": DOCS}
 
 
 @pytest.fixture
