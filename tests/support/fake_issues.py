@@ -30,6 +30,18 @@ def validation(error: dict[str, Any]) -> Answer:
     return 422, {}, {"message": "Validation Failed", "errors": [error], "documentation_url": DOCS}
 
 
+MAX_BODY = 65536  # characters in an issue's, a pull's or a comment's body
+
+
+def too_long(body: Any, resource: str) -> Answer | None:
+    """GitHub's 422 for a body over MAX_BODY characters (a long list of changes can get there)."""
+    text = body.get("body") if isinstance(body, dict) else None
+    if isinstance(text, str) and len(text) > MAX_BODY:
+        message = f"body is too long (maximum is {MAX_BODY} characters)"
+        return validation({"resource": resource, "code": "custom", "field": "body", "message": message})
+    return None
+
+
 @dataclass
 class Label:
     id: int
@@ -261,6 +273,8 @@ class IssueRoutes:
         return self._page(found, params, path)
 
     def _post_issue(self, body: Any, **_: Any) -> Answer:
+        if refused := too_long(body, "Issue"):
+            return refused
         if not body.get("title"):
             return validation({"resource": "Issue", "field": "title", "code": "missing_field"})
         issue = self._new_thread(body["title"], body.get("body"))
@@ -289,6 +303,8 @@ class IssueRoutes:
             return not_found()
         if not isinstance(body.get("body"), str) or not body["body"]:
             return validation({"resource": "IssueComment", "field": "body", "code": "missing_field"})
+        if refused := too_long(body, "IssueComment"):
+            return refused
         return 201, {}, self._comment_json(thread, self._comment(thread, body["body"], self.bot_login))
 
     def _list_events(self, number: str, params: dict[str, str], path: str, **_: Any) -> Answer:

@@ -39,7 +39,17 @@ from urllib.parse import parse_qs, quote, unquote
 import pytest
 
 from tests.support.fake_git import BareGit, GitError, iso
-from tests.support.fake_issues import DOCS, Answer, IssueRoutes, Label, Thread, invalid, not_found, validation
+from tests.support.fake_issues import (
+    DOCS,
+    Answer,
+    IssueRoutes,
+    Label,
+    Thread,
+    invalid,
+    not_found,
+    too_long,
+    validation,
+)
 
 if TYPE_CHECKING:
     from tests.support.fake_github import FakeGithub, Logged
@@ -82,6 +92,9 @@ class FakeRepoHost(BareGit, IssueRoutes):
         self.secondary_writes = 0  # the next N writes get 403 + retry-after and the secondary-limit message
         self.secondary_retry_after = 1
         self.missing = False  # 404 for the repository and everything under it
+        # called (method, path under the repository) before each write is served: a person's push can land
+        # between curator's read of a ref and its update
+        self.on_write: Callable[[str, str], None] | None = None
         # state
         self.labels: dict[str, Label] = {}  # lower name → label
         self.threads: dict[int, Thread] = {}
@@ -223,6 +236,8 @@ class FakeRepoHost(BareGit, IssueRoutes):
                 refused = self._refuse_write(method, rest, headers)
                 if refused is not None:
                     return refused
+                if self.on_write is not None:
+                    self.on_write(method, rest)
             for verb, pattern, handler in self._routes():
                 if verb != method:
                     continue
@@ -803,6 +818,8 @@ class FakeRepoHost(BareGit, IssueRoutes):
         return self._page(found, params, path)
 
     def _post_pull(self, body: Any, **_: Any) -> Answer:
+        if refused := too_long(body, "PullRequest"):
+            return refused
         head, base = str(body.get("head") or ""), str(body.get("base") or "")
         if ":" in head:
             owner, _colon, head = head.partition(":")
@@ -840,6 +857,8 @@ class FakeRepoHost(BareGit, IssueRoutes):
         return not_found() if pr is None else (200, {}, self._pull_json(pr, detail=True))
 
     def _edit_thread(self, thread: Thread, body: Any) -> Answer | None:
+        if refused := too_long(body, "PullRequest" if thread.is_pull else "Issue"):
+            return refused
         if "title" in body:
             thread.title = str(body["title"])
         if "body" in body:

@@ -16,6 +16,7 @@ from github.GithubException import UnknownObjectException
 from github.Repository import Repository
 
 from tests.support.fake_github import GOOD_TOKEN, FakeGithub
+from tests.support.fake_issues import MAX_BODY
 from tests.support.fake_repo import NO_ACTIONS_PULLS, NOT_INTEGRATION, FakeRepoHost, hosted_repo
 
 __all__ = ["hosted_repo"]  # the fixture, imported to be used here
@@ -470,3 +471,45 @@ def test_the_bare_repository_is_a_real_git_repository(hosted_repo: FakeRepoHost)
     assert out.stdout == b"- name: a\n"
     host.api.stop()
     assert not host.path.exists()  # stopping the fake removes its temp dir
+
+
+def test_a_body_over_githubs_limit_is_refused(hosted_repo: FakeRepoHost) -> None:
+    host = hosted_repo
+    host.seed(SEED)
+    repo = repo_of(host)
+    repo.create_git_ref("refs/heads/work", bot_commit(repo, "main", {"a.yaml": "a\n"}))
+    long = "x" * (MAX_BODY + 1)
+    with pytest.raises(GithubException) as caught:
+        repo.create_pull(base="main", head="work", title="t", body=long)
+    assert caught.value.status == 422
+    assert caught.value.data["errors"][0]["message"] == "body is too long (maximum is 65536 characters)"
+    pr = repo.create_pull(base="main", head="work", title="t", body="x" * MAX_BODY)
+    with pytest.raises(GithubException) as caught:
+        pr.edit(body=long)
+    assert caught.value.status == 422
+    with pytest.raises(GithubException) as caught:
+        pr.create_issue_comment(long)
+    assert caught.value.status == 422
+    with pytest.raises(GithubException) as caught:
+        repo.create_issue("t", body=long)
+    assert caught.value.status == 422
+
+
+def test_a_persons_push_can_land_just_before_a_write(hosted_repo: FakeRepoHost) -> None:
+    host = hosted_repo
+    host.seed(SEED)
+    repo = repo_of(host)
+    first = bot_commit(repo, "main", {"a.yaml": "a\n"})
+    ref = repo.create_git_ref("refs/heads/work", first)
+    second = bot_commit(repo, "work", {"b.yaml": "b\n"})
+    pushed: list[str] = []
+
+    def push(method: str, path: str) -> None:
+        if (method, path) == ("PATCH", "/git/refs/heads/work") and not pushed:
+            pushed.append(host.commit_as_person("work", {"c.yaml": b"c\n"}, author="alice"))
+
+    host.on_write = push
+    with pytest.raises(GithubException) as caught:
+        ref.edit(second)  # curator's commit no longer descends from the branch: not a fast forward
+    assert caught.value.data["message"] == "Update is not a fast forward"
+    assert host.branch_sha("work") == pushed[0]
