@@ -69,6 +69,8 @@ class BareGit:
         return True
 
     def object_type(self, sha: str) -> str | None:
+        if sha.startswith("-"):  # a request's words are never taken for git options
+            return None
         try:
             return self.git("cat-file", "-t", sha).decode().strip()
         except GitError:
@@ -76,6 +78,8 @@ class BareGit:
 
     def sha(self, ref: str) -> str | None:
         """The commit `ref` (a branch, `refs/...` or a SHA) names, or None."""
+        if ref.startswith("-"):
+            return None
         for candidate in (f"refs/heads/{ref}", ref):
             try:
                 return self.git("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}").decode().strip()

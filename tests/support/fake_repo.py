@@ -440,8 +440,6 @@ class FakeRepoHost(BareGit, IssueRoutes):
             )
         return out
 
-    # --- pages
-
     # --- repository and git data
 
     def _get_repo(self, **_: Any) -> Answer:
@@ -515,7 +513,8 @@ class FakeRepoHost(BareGit, IssueRoutes):
 
     def _get_tree(self, sha: str, params: dict[str, str], **_: Any) -> Answer:
         tree = ""
-        for spec in (f"{sha}^{{tree}}", f"refs/heads/{sha}^{{tree}}"):  # a SHA, or a branch name as GitHub allows
+        specs = [] if sha.startswith("-") else [f"{sha}^{{tree}}", f"refs/heads/{sha}^{{tree}}"]  # or a branch name
+        for spec in specs:
             try:
                 tree = self.git("rev-parse", "--verify", "--quiet", spec).decode().strip()
                 break
@@ -535,9 +534,11 @@ class FakeRepoHost(BareGit, IssueRoutes):
 
     def _post_commit(self, body: Any, **_: Any) -> Answer:
         tree, parents = body["tree"], body.get("parents") or []
-        if self.object_type(tree) != "tree":
+        if not _SHA.match(str(tree)) or self.object_type(tree) != "tree":
             return invalid("Tree SHA does not exist")
-        if not isinstance(parents, list) or any(self.object_type(p) != "commit" for p in parents):
+        if not isinstance(parents, list) or any(
+            not _SHA.match(str(p)) or self.object_type(p) != "commit" for p in parents
+        ):
             return invalid("Parent SHA does not exist or is not a commit object")
         self._tick()
         # No author: GitHub writes the token's identity and signs the commit (it shows "Verified").
@@ -592,11 +593,14 @@ class FakeRepoHost(BareGit, IssueRoutes):
             return invalid("Reference name is not valid")
         if not self.ok("check-ref-format", ref):
             return invalid("Reference name is not valid")
-        if self.object_type(sha) != "commit":
+        if not _SHA.match(str(sha)) or self.object_type(sha) != "commit":
             return invalid("Object does not exist")
         if ref in self.all_refs():
             return invalid("Reference already exists")
-        self.git("update-ref", ref, sha, "")
+        try:
+            self.git("update-ref", ref, sha, "")
+        except GitError:  # refs/heads/a where refs/heads/a/b exists, or the other way round
+            return invalid(f"Reference cannot be created: {ref} clashes with an existing ref")
         return 201, {}, self._ref_json(ref, sha)
 
     def _patch_ref(self, ref: str, body: Any, **_: Any) -> Answer:
@@ -605,7 +609,7 @@ class FakeRepoHost(BareGit, IssueRoutes):
         if old is None:
             return invalid("Reference does not exist")
         sha = body["sha"]
-        if self.object_type(sha) != "commit":
+        if not _SHA.match(str(sha)) or self.object_type(sha) != "commit":
             return invalid("Object does not exist")
         if not body.get("force") and not self.ok("merge-base", "--is-ancestor", old, sha):
             return invalid("Update is not a fast forward")

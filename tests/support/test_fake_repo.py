@@ -288,9 +288,10 @@ def test_refs_move_fast_forward_only_unless_forced(hosted_repo: FakeRepoHost) ->
         repo.get_git_ref("heads/nope")
     with pytest.raises(UnknownObjectException):
         repo.get_branch("nope")
-    with pytest.raises(GithubException) as caught:
-        repo.create_git_ref("refs/heads/bad..name", first)
-    assert caught.value.status == 422
+    for name, sha in [("refs/heads/bad..name", first), ("refs/heads/curator", first), ("refs/heads/x", "main")]:
+        with pytest.raises(GithubException) as caught:
+            repo.create_git_ref(name, sha)  # a bad name, a clash with curator/updates, a name for a SHA
+        assert caught.value.status == 422, name
 
 
 def test_a_pull_cannot_be_opened_without_a_base_twice_or_empty(hosted_repo: FakeRepoHost) -> None:
