@@ -183,6 +183,12 @@ class BareGit:
         except GitError:
             return None
 
+    def merge_base(self, a: str, b: str) -> str | None:
+        try:
+            return self.git("merge-base", a, b).decode().strip()
+        except GitError:  # unrelated histories
+            return None
+
     def all_refs(self) -> dict[str, str]:
         """Every ref, full name → SHA."""
         out = self.git("for-each-ref", "--format=%(refname) %(objectname)", "refs/").decode().splitlines()

@@ -656,9 +656,8 @@ class FakeRepoHost(BareGit, IssueRoutes):
         base, head = (self.sha(n.split(":", 1)[-1]) for n in (base_name, head_name))
         if base is None or head is None:
             return not_found()
-        try:
-            merge_base = self.git("merge-base", base, head).decode().strip()
-        except GitError:
+        merge_base = self.merge_base(base, head)
+        if merge_base is None:
             return 404, {}, {"message": f"No common ancestor between {base_name} and {head_name}."}
         ahead, behind = self.commits_between(base, head), self.commits_between(head, base)
         status = {(False, False): "identical", (True, False): "ahead", (False, True): "behind"}.get(
@@ -747,6 +746,12 @@ class FakeRepoHost(BareGit, IssueRoutes):
         base = self.branch_sha(pr.base)
         return self.commits_between(base, self._pull_head_sha(pr)) if base else []
 
+    def _pull_changes(self, pr: Thread) -> list[dict[str, Any]]:
+        """The files the pull changes: from where its head left the base to its head."""
+        head = self._pull_head_sha(pr)
+        fork_point = self.merge_base(pr.base_sha, head) if pr.base_sha else None
+        return self._diff(fork_point, head) if fork_point and fork_point != head else []
+
     def _part(self, branch: str, sha: str) -> dict[str, Any]:
         return {
             "label": f"{self.owner}:{branch}",
@@ -784,7 +789,7 @@ class FakeRepoHost(BareGit, IssueRoutes):
         }
         if detail:
             commits = self._pull_commits_list(pr)
-            changed = self._diff(f"{commits[0]}^", head) if commits else []
+            changed = self._pull_changes(pr)
             mergeable: bool | None = None
             if pr.state == "open" and pr.base_sha:
                 mergeable = self.merge_tree(pr.base_sha, head) is not None
@@ -904,10 +909,7 @@ class FakeRepoHost(BareGit, IssueRoutes):
 
     def _pull_files(self, number: str, params: dict[str, str], path: str, **_: Any) -> Answer:
         pr = self._thread(number, pull=True)
-        if pr is None:
-            return not_found()
-        commits = self._pull_commits_list(pr)
-        return self._page(self._diff(f"{commits[0]}^", commits[-1]) if commits else [], params, path)
+        return not_found() if pr is None else self._page(self._pull_changes(pr), params, path)
 
     def _pull_merged(self, number: str, **_: Any) -> Answer:
         pr = self._thread(number, pull=True)

@@ -116,17 +116,20 @@ def test_a_whole_rolling_pull_request_flow(hosted_repo: FakeRepoHost) -> None:
     assert repo.get_pull(1).head.sha == person
 
     assert [p.number for p in repo.get_pulls(state="open", head="octo:curator/updates", base="main")] == [1]
+    moved = host.advance_base({"README.md": b"# Awesome list, edited\n"})  # the base moves on: not the pull's change
+    assert sorted(f.filename for f in repo.get_pull(1).get_files()) == ["catalog/models.yaml", "catalog/tools/b.yaml"]
+    assert (repo.get_pull(1).changed_files, repo.get_pull(1).mergeable) == (2, True)
     merge = host.merge_pull(1)
     merged = repo.get_pull(1)
     assert (merged.state, merged.merged, merged.merge_commit_sha, merged.is_merged()) == ("closed", True, merge, True)
-    assert host.git("rev-list", "--parents", "-n1", "main").decode().split() == [merge, seed, person]
+    assert host.git("rev-list", "--parents", "-n1", "main").decode().split() == [merge, moved, person]
     repo.get_git_ref("heads/curator/updates").delete()
     assert "curator/updates" not in host.branches()
     assert list(repo.get_pulls(state="open", head="octo:curator/updates")) == []
     assert [p.number for p in repo.get_pulls(state="closed", head="octo:curator/updates")] == [1]
     assert [c.sha for c in repo.get_pull(1).get_commits()] == [commit.sha, person]  # kept after the merge
     assert host.files_at("main") == {
-        "README.md": b"# Awesome list\n",
+        "README.md": b"# Awesome list, edited\n",
         "catalog/models.yaml": b"- name: a3\n",
         "catalog/tools/b.yaml": b"- name: b\n",
     }
