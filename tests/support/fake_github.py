@@ -35,6 +35,8 @@ import graphql
 import pytest
 from graphql.language import ast as gql
 
+from tests.support.fake_repo import FakeRepoHost
+
 GOOD_TOKEN = "ghp_fAkEtOkEn0123456789abcdefABCDEF0123"  # the token the fake accepts by default
 
 
@@ -179,6 +181,7 @@ class FakeGithub:
         self.raw: dict[str, tuple[int, dict[str, str], bytes]] = {}  # path → the answer, sent as it is
         self.extra_headers: dict[str, str] = {}  # added to (or replacing) every answer's headers
         self.echo_token = False  # error messages repeat the token sent, as sent and encoded
+        self.repo_host: FakeRepoHost | None = None  # a writable repository, backed by git (host_repo())
         self._lock = threading.Lock()
         self._next_id = 1000
         self._server: ThreadingHTTPServer | None = None
@@ -203,6 +206,13 @@ class FakeGithub:
         repo = self.find(full_name)
         assert repo is not None, full_name
         del self.repos[repo.id]
+
+    def host_repo(self, full_name: str = "octo/awesome-list", **options: Any) -> FakeRepoHost:
+        """Serve `full_name` for reads and writes from a real bare git repository (tests/support/fake_repo.py)."""
+        if self.repo_host is not None:
+            self.repo_host.close()
+        self.repo_host = FakeRepoHost(self, full_name, **options)
+        return self.repo_host
 
     def find(self, full_name: str) -> FakeRepo | None:
         key = full_name.lower()
@@ -252,6 +262,8 @@ class FakeGithub:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        if self.repo_host is not None:
+            self.repo_host.close()
 
     def __enter__(self) -> FakeGithub:
         return self.start()
@@ -270,7 +282,9 @@ class FakeGithub:
 
     # --- answering (called from the handler's thread)
 
-    def answer(self, method: str, path: str, headers: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:
+    def answer(
+        self, method: str, path: str, headers: dict[str, str], body: Any, query: str = ""
+    ) -> tuple[int, dict[str, str], Any]:
         token = _token(headers.get("authorization"))
         echo = _echo(token) if self.echo_token and token else ""
         if token is not None and token not in self.tokens:
@@ -295,6 +309,14 @@ class FakeGithub:
                         "you try again.",
                     },
                 )
+        if self.repo_host is not None:
+            routed = self.repo_host.answer(method, path, query, headers, body)
+            if routed is not None:  # counted against the REST budget, which it reports as GitHub does
+                with self._lock:
+                    budget = self.core_budget if token is None else self.core_auth_budget
+                    budget.refill_if_due()
+                    budget.remaining = max(0, budget.remaining - 1)
+                    return routed[0], {**budget.headers("core"), **routed[1]}, routed[2]
         if method == "POST" and path == "/graphql":
             if token is None:
                 return 401, {}, {"message": "This endpoint requires you to be authenticated."}
@@ -465,6 +487,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._serve("POST")
 
+    def do_PATCH(self) -> None:
+        self._serve("PATCH")
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
     def _serve(self, method: str) -> None:
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -476,13 +507,15 @@ class _Handler(BaseHTTPRequestHandler):
         if self.api.latency:
             time.sleep(self.api.latency)
         headers = {k.lower(): v for k, v in self.headers.items()}
-        path = self.path.split("?", 1)[0]
-        status, extra, payload = self.api.answer(method, path, headers, body)
+        path, _, query = self.path.partition("?")
+        status, extra, payload = self.api.answer(method, path, headers, body, query)
         repositories = 0
         if path == "/graphql" and isinstance(body, dict):
             repositories = _count_repositories(body.get("query"))
         self.api.record(Logged(method, path, headers.get("host", ""), headers, body, status, repositories))
         data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        if status == 204:
+            data = b""  # a 204 has no body: bytes after it would corrupt the kept-alive connection
         self.send_response(status)
         self.send_header("content-type", "application/json; charset=utf-8")
         self.send_header("content-length", str(len(data)))
