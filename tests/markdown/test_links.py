@@ -1,21 +1,8 @@
-"""Mojibake repair and the inline-link scanner."""
+"""The inline-link scanner (`curator.markdown.links`): links kept as written, badges, slugs."""
 
 from __future__ import annotations
 
 from curator.markdown.links import Link, find_links, format_link, only_links, single_link, slugify, split_links
-from curator.markdown.repair import repair_text
-
-
-def test_repair_fixes_the_seed_mojibake() -> None:
-    assert repair_text("[ğŸ”—](u)") == "[🔗](u)"
-    assert repair_text("ğŸ‘¨â€ğŸ’»") == "👨\u200d💻"  # the joiner's lost byte is restored
-    assert repair_text("Doing â€¦ and") == "Doing … and"
-    assert repair_text("# What I am learning ğŸ“š") == "# What I am learning 📚"
-
-
-def test_repair_leaves_content_alone() -> None:
-    for text in ["“curly” quotes", "ﬁ ligature", "&amp; entity", "ＦＵＬＬ width", "café", "a\u2028b", "", "plain"]:
-        assert repair_text(text) == text
 
 
 def test_links_are_kept_as_written() -> None:
