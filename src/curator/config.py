@@ -27,6 +27,8 @@ DEFAULT_MAX_REDIRECTS = 10
 DEFAULT_RETRIES = 3
 DEFAULT_RETRY_AFTER_CAP = 60.0
 DEFAULT_MAX_BYTES = 64 * 1024
+DEFAULT_HOST_BUDGET = 120.0
+DEFAULT_RUN_BUDGET = 900.0
 DEFAULT_FAILURE_RUNS = 3
 DEFAULT_FAILURE_DAYS = 5.0
 DEFAULT_CACHE_MAX_AGE_HOURS = 24.0
@@ -57,6 +59,7 @@ class HostSettings(BaseModel):
     interval: float | None = Field(default=None, ge=0, description="seconds between requests to the host")
     headers: dict[str, str] = Field(default_factory=dict)
     accept: list[int] = Field(default_factory=list, description="extra status codes that count as ok")
+    budget: float | None = Field(default=None, gt=0, description="seconds this host may take in all")
 
 
 class LinkSettings(BaseModel):
@@ -70,6 +73,8 @@ class LinkSettings(BaseModel):
     retries: int = Field(default=DEFAULT_RETRIES, ge=0, le=10)
     retry_after_cap: float = Field(default=DEFAULT_RETRY_AFTER_CAP, ge=0)
     max_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=1024)
+    host_budget: float = Field(default=DEFAULT_HOST_BUDGET, gt=0, description="seconds one host may take in all")
+    run_budget: float = Field(default=DEFAULT_RUN_BUDGET, gt=0, description="seconds the link check may take")
     user_agent: str | None = Field(default=None, description="default: curator/<version> (+<project URL>)")
     allow_private_hosts: bool = False
     hosts: dict[str, HostSettings] = Field(default_factory=dict, description="per-host overrides by host name")
