@@ -40,6 +40,13 @@ from tests.support.linkfarm import LinkFarm, Reply
         ("240.0.0.1", "reserved"),
         ("255.255.255.255", "reserved"),
         ("192.0.2.1", "private"),  # documentation range
+        ("192.0.0.8", "reserved"),  # IETF protocol assignments, 192.0.0.0/24, all of it
+        ("192.0.0.9", "reserved"),
+        ("192.0.0.10", "reserved"),
+        ("192.0.0.255", "reserved"),
+        ("::ffff:192.0.0.8", "reserved"),
+        ("fec0::1", "site-local"),  # deprecated site-local, fec0::/10
+        ("feff:ffff::1", "site-local"),
         ("::ffff:127.0.0.1", "loopback"),  # IPv4-mapped
         ("::ffff:169.254.169.254", "link-local"),
         ("::ffff:10.0.0.1", "private"),
