@@ -416,9 +416,9 @@ class _Checker:
         now = self.clock()
         run_budget = self.settings.run_budget
         if now - self.run_started >= run_budget:
-            return f"not checked: the run's time budget (links.run_budget, {run_budget:g} s) is spent"
+            return f"the run took its whole time budget (links.run_budget, {run_budget:g} s)"
         if gate.used(now) >= gate.budget:
-            gate.ended = f"not checked: {host} took its whole time budget (links.host_budget, {gate.budget:g} s)"
+            gate.ended = f"{host} took its whole time budget (links.host_budget, {gate.budget:g} s)"
             return gate.ended
         return None
 
@@ -436,7 +436,7 @@ class _Checker:
         else:
             gate.pause(now, now + seconds)
             return None
-        gate.ended = gate.ended or f"not checked: {host} asked to wait ({why})"
+        gate.ended = gate.ended or f"{host} asked to wait longer than curator waits ({why})"
         return why
 
     # -- one URL
