@@ -27,7 +27,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, urljoin, urlsplit, urlunsplit
 
 from curator import PROJECT_URL, __version__
 from curator.config import HostSettings, LinkSettings
@@ -430,9 +430,9 @@ class _Checker:
         cap = self.settings.retry_after_cap
         left = min(gate.budget - gate.used(now), self.settings.run_budget - (now - self.run_started))
         if seconds > cap:
-            why = f"Retry-After {seconds:g} s is over the {cap:g} s cap (links.retry_after_cap)"
+            why = f"Retry-After {seconds:.15g} s is over the {cap:.15g} s cap (links.retry_after_cap)"
         elif seconds > left:
-            why = f"Retry-After {seconds:g} s is longer than the {max(left, 0.0):.3g} s left of the time budget"
+            why = f"Retry-After {seconds:.15g} s is longer than the {max(left, 0.0):.3g} s left of the time budget"
         else:
             gate.pause(now, now + seconds)
             return None
@@ -563,8 +563,9 @@ class _Checker:
             location = answer.headers.get("location") if status in REDIRECT_STATUSES else None
             if location:
                 hops.append(Hop(status, current))
+                location = _location(location)
                 try:
-                    joined = urljoin(current, location.strip())
+                    joined = urljoin(current, location)
                 except ValueError:
                     joined = ""
                 following, invalid = _request_url(joined)
@@ -767,6 +768,14 @@ def _cookie_header(cookies: httpx.Cookies, method: str, url: str) -> str | None:
 
 
 _NOT_WEB = "not an absolute http(s) URL"
+_PRINTABLE_ASCII = "".join(chr(c) for c in range(0x21, 0x7F))
+
+
+def _location(value: str) -> str:
+    """A Location header as a URL: its bytes (headers are decoded as Latin-1) beyond printable ASCII, and
+    control characters, percent-encoded as browsers send them — the UTF-8 of a bidi control becomes
+    `%E2%80%AE`, never a raw control character in a stored URL or detail."""
+    return quote(value.strip().encode("latin-1", "replace"), safe=_PRINTABLE_ASCII)
 
 
 def _request_url(text: str) -> tuple[str, str | None]:

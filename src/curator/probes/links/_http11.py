@@ -11,8 +11,9 @@ the checker CPU-bound. This client does the least a check needs:
 - HTTP/1.1 framing by `h11` (chunked and close-delimited bodies, HEAD, 1xx/204/304, keep-alive decisions);
 - an idle connection that the server closed (end of file, reset, or bytes arriving unasked — a body sent
   in reply to HEAD, say) is dropped, not reused; so is one whose answer came with bytes beyond its end
-  (bytes that arrive only after the next request was sent cannot be told from its answer); a request that fails on a reused connection before any byte of the answer is sent once
-  more on a fresh connection (the server may close an idle connection at any moment);
+  (bytes that arrive only after the next request was sent cannot be told from its answer); a request
+  that fails on a reused connection before any byte of the answer is sent once more on a fresh
+  connection (the server may close an idle connection at any moment);
 - the TLS context is made on first use, from `SSL_CERT_FILE` / `SSL_CERT_DIR` when set, else certifi.
 
 No deadline lives here except the connect timeout: the caller wraps each exchange in one deadline.
