@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from curator.errors import ConfigError
 from curator.places import display_path, dotted
@@ -79,6 +79,17 @@ class LinkSettings(BaseModel):
     allow_private_hosts: bool = False
     hosts: dict[str, HostSettings] = Field(default_factory=dict, description="per-host overrides by host name")
     exclude: list[str] = Field(default_factory=list, description="regular expressions of URLs never requested")
+
+    @field_validator("hosts")
+    @classmethod
+    def _host_names(cls, hosts: dict[str, HostSettings]) -> dict[str, HostSettings]:
+        from curator.urls import canonical_host  # late: only a configuration with `hosts` needs it
+
+        for key in hosts:
+            name = key[2:] if key.startswith("*.") else key
+            if canonical_host(name) is None:
+                raise ValueError(f"{key!r} is not a host name or address (nor *.domain)")
+        return hosts
 
 
 class HistorySettings(BaseModel):

@@ -1,16 +1,20 @@
 """The link checker: every URL → one LinkResult. The only code that requests link hosts.
 
 A default request goes through the checker's own keep-alive HTTP/1.1 client (`_http11`: idle connections
-per origin, every new connection behind the address guard of `_netguard`). Only requests through a proxy,
-and to host names that need IDNA encoding, go through httpx's transport with a pool per origin behind the
-same guard (`_proxy`, imported only then).
+per origin, every new connection behind the address guard of `_netguard`). Only requests through a proxy
+go through httpx's transport with a pool per origin behind the same guard (`_proxy`, imported only then).
+Hosts are keyed, and requested, in their canonical spelling (`urls.canonical_host`): every spelling of a
+host shares its gate, its connections, its budget and its `links.hosts` entry.
 Requests are limited globally (`links.concurrency`) and per host
 (`links.host_concurrency`, `links.host_interval`, overridable per host under `links.hosts`). A URL is asked
 with HEAD first and with GET when the answer is one servers give when they mishandle HEAD; GET reads at most
 `links.max_bytes` of the page, enough for its `<title>`. Redirects are followed by hand, so every hop passes
 the address guard (`netguard`) and is recorded. Transient failures are retried with exponential backoff and
-jitter (tenacity); a `Retry-After` pauses every request to that host. A check never raises: whatever happens
-becomes a state. Probes do not judge: the rules in `curator.rules.links` turn results into findings.
+jitter (tenacity); a `Retry-After` pauses every request to that host. A host may take `links.host_budget`
+seconds in all and the run `links.run_budget`; then, or when a host asks to wait longer than curator
+waits, the links not yet requested end at once (state blocked, kind BUDGET). A check never raises:
+whatever happens becomes a state and, for a failure, a `FailureKind`, set where it happens. Probes do not
+judge: the rules in `curator.rules.links` turn results into findings.
 """
 
 from __future__ import annotations
@@ -61,7 +65,7 @@ from curator.probes.links._http11 import (
 from curator.probes.links._netguard import NetGuard
 from curator.urls import canonical_host
 
-if TYPE_CHECKING:  # httpx is imported only for proxies, IDNA host names and cookies: it costs start-up time
+if TYPE_CHECKING:  # httpx is imported only for proxies and cookies: it costs start-up time
     import httpx
     from tenacity import RetryCallState
 
@@ -659,8 +663,8 @@ class _Checker:
     async def _send(
         self, gate: _HostGate, method: str, url: str, parts: SplitResult, cookies: httpx.Cookies | None
     ) -> _Response:
-        """The request on its way: through the checker's own client, or through httpx for proxies and host
-        names that need IDNA encoding."""
+        """The request on its way: through the checker's own client, or through httpx for proxies (host names
+        are canonical, so ASCII, by now)."""
         headers = gate.headers
         if cookies is not None:
             header = _cookie_header(cookies, method, url)
