@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from curator.facts import LinkState
+from curator.facts import FailureKind, LinkState
 from curator.probes.links import _http11 as link_http
 from curator.probes.links._classify import classify_exception
 from curator.probes.links._http11 import Http11Pool, host_header, proxy_for, request_target
@@ -275,9 +275,31 @@ def test_a_body_cut_short_is_a_protocol_error() -> None:
     async def main() -> None:
         async with server:
             pool = _pool()
-            with pytest.raises(link_http.RemoteProtocolError):
+            with pytest.raises(link_http.RemoteProtocolError) as info:
                 await _get(pool, server.port)
             await pool.aclose()
+        assert classify_exception(info.value).kind is FailureKind.REFUSED  # cut short: no whole answer
+
+    run(main())
+
+
+def test_an_answer_that_is_not_http_is_a_protocol_error() -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        await _read_request(reader)
+        writer.write(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
+        await writer.drain()
+
+    server = RawServer(handler)
+
+    async def main() -> None:
+        async with server:
+            pool = _pool()
+            with pytest.raises(link_http.RemoteProtocolError) as info:
+                await _get(pool, server.port)
+            await pool.aclose()
+        failure = classify_exception(info.value)
+        assert (failure.state, failure.kind) == (LinkState.ERROR, FailureKind.PROTOCOL)
+        assert failure.detail.startswith("invalid HTTP response")
 
     run(main())
 

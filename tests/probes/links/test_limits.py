@@ -193,3 +193,13 @@ def test_control_and_bidi_characters_from_a_server_are_not_stored_raw(linkfarm: 
     for result in results.values():
         stored = [result.detail or "", result.final_url or "", *(hop.url for hop in result.redirects)]
         assert not any(ch in text for text in stored for ch in "\x1b\x80\x8e\u202e"), result
+
+
+def test_links_a_budget_ends_take_no_turn_of_the_hosts_interval(linkfarm: LinkFarm) -> None:
+    host = linkfarm.host("127.0.0.2")
+    urls = [host.route(f"/p{i}", Reply()) for i in range(10)]
+    started = time.monotonic()
+    results = check(urls, host_interval=0.3, run_budget=0.5)
+    assert time.monotonic() - started < 1.5  # not 10 x 0.3 s of turns for links that are not requested
+    assert 1 <= len(host.hits()) <= 3
+    assert sum(r.kind is FailureKind.BUDGET for r in results.values()) >= 7

@@ -10,7 +10,7 @@ import socket
 import pytest
 
 from curator.config import LinkSettings
-from curator.facts import LinkState
+from curator.facts import FailureKind, LinkState
 from curator.probes.links import check_links_sync
 from curator.probes.links._netguard import AddressRefused, NameNotResolved, NetGuard, address_problem, parse_address
 from tests.support.linkfarm import LinkFarm, Reply
@@ -159,6 +159,7 @@ def test_loopback_is_refused_by_default_and_allowed_on_request(linkfarm: LinkFar
     refused = check_links_sync([url], settings())[url]
     assert refused.state is LinkState.REFUSED
     assert refused.detail == "127.0.0.2 is a loopback address"
+    assert refused.kind is FailureKind.POLICY
     assert host.hits() == []  # refused before connecting
     assert check_links_sync([url], settings(), allow_private_hosts=True)[url].state is LinkState.OK
     allowed = LinkSettings(allow_private_hosts=True, timeout=2, retries=0)
@@ -176,6 +177,7 @@ def test_a_redirect_to_a_refused_address_is_refused_and_never_requested(linkfarm
     assert results[url].state is LinkState.REFUSED
     assert results[url].detail == f"redirected to {inside}: 127.0.0.3 is a loopback address"
     assert results[url].final_url == inside
+    assert results[url].kind is FailureKind.POLICY
     assert [h.status for h in results[url].redirects] == [302]
     assert private.hits() == []
     assert results[metadata].state is LinkState.REFUSED

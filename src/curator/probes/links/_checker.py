@@ -215,10 +215,15 @@ class _HostGate:
         self.busy_since = 0.0
         self.ended: str | None = None  # why no further request goes to this host
 
-    async def enter(self, clock: Callable[[], float], sleep: Sleep) -> None:
+    async def enter(self, clock: Callable[[], float], sleep: Sleep, stopped: Callable[[], str | None]) -> None:
+        """A turn to send; `_NotCheckedError` instead once `stopped` says why not (a budget ran out while
+        this request waited), so that a link that will not be requested takes no interval slot."""
         await self.sem.acquire()
         try:
             while True:
+                why = stopped()
+                if why is not None:
+                    raise _NotCheckedError(why)
                 current = clock()
                 start = max(current, self.next_start, self.paused_until)
                 if start <= current:
@@ -639,7 +644,7 @@ class _Checker:
         host = origin[1]
         if (why := self._not_checked(host, gate)) is not None:
             raise _NotCheckedError(why)
-        await gate.enter(self.clock, self.sleep)
+        await gate.enter(self.clock, self.sleep, lambda: self._not_checked(host, gate))
         if method == "HEAD" and gate.get_first:  # learnt while this request waited its turn
             method = "GET"
         try:
