@@ -496,7 +496,7 @@ class _Checker:
 
     def _retry_wanted(self, check: _Check, outcome: _Outcome) -> bool:
         """Retryable, and a budget allows it (else the outcome says it was not retried, and why)."""
-        if not outcome.retryable:
+        if not outcome.retryable or check.attempts >= self.max_attempts:
             return False
         why = self._not_checked(check.host, self.gate(check.host))
         if why is None:
