@@ -201,6 +201,9 @@ def test_host_of() -> None:
         ("https://example.org/\x1f", "https://example.org/", "ends with spaces"),  # stripped like a space
         ("https://example.org/a b", None, "contains a space"),
         ("https://example..org/", None, "not a valid host name"),
+        ("https://256.1.1.1/", None, "not a valid host name"),  # ends in a number: an IPv4 address or nothing
+        ("https://1.2.3.4.5/", None, "not a valid host name"),
+        ("https://" + "a" * 64 + ".example/", None, "not a valid host name"),
         ("https://[::zz]/", None, "not a valid host name"),
         ("https://[::1/", None, "not a valid host name"),
         ("readme.md", None, "not an absolute URL"),
@@ -226,6 +229,8 @@ def test_check_url_problems(url: str, fix: str | None, says: str) -> None:
         "http://[::1]:8080/",
         "https://xn--bcher-kva.example/",
         "https://bücher.example/",
+        "http://１２７.０.０.１/",  # full-width digits: 127.0.0.1 to browsers and to the checker
+        "http://127.1/",
         "https://localhost/",
         "https://fairscale.readthedocs.io/en/latest/what_is_fairscale.html",
     ],

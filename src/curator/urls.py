@@ -438,7 +438,7 @@ def _check_authority(text: str, scheme: str, rest: str) -> UrlProblem | None:
         return UrlProblem(f"the port '{port_text}' is not a number from 1 to 65535", _PORT_ADVICE)
     if port == 0:
         return UrlProblem("the port '0' is not a number from 1 to 65535", _PORT_ADVICE)
-    if not _valid_host(host):
+    if not _valid_host(host) or canonical_host(host) is None:  # the latter as browsers and the checker read it
         return UrlProblem(f"the host '{host}' is not a valid host name", "correct the host name")
     return None
 
