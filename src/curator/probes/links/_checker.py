@@ -190,6 +190,7 @@ class _HostGate:
         "ended",
         "get_first",
         "headers",
+        "host",
         "interval",
         "next_start",
         "paused_until",
@@ -198,8 +199,15 @@ class _HostGate:
     )
 
     def __init__(
-        self, concurrency: int, interval: float, headers: dict[str, str], accept: frozenset[int], budget: float
+        self,
+        host: str,
+        concurrency: int,
+        interval: float,
+        headers: dict[str, str],
+        accept: frozenset[int],
+        budget: float,
     ):
+        self.host = host  # canonical
         self.concurrency = concurrency
         self.sem = asyncio.Semaphore(concurrency)
         self.interval = interval
@@ -215,13 +223,15 @@ class _HostGate:
         self.busy_since = 0.0
         self.ended: str | None = None  # why no further request goes to this host
 
-    async def enter(self, clock: Callable[[], float], sleep: Sleep, stopped: Callable[[], str | None]) -> None:
+    async def enter(
+        self, clock: Callable[[], float], sleep: Sleep, stopped: Callable[[_HostGate], str | None]
+    ) -> None:
         """A turn to send; `_NotCheckedError` instead once `stopped` says why not (a budget ran out while
         this request waited), so that a link that will not be requested takes no interval slot."""
         await self.sem.acquire()
         try:
             while True:
-                why = stopped()
+                why = stopped(self)
                 if why is not None:
                     raise _NotCheckedError(why)
                 current = clock()
@@ -347,6 +357,7 @@ class _Checker:
         self.backoff = backoff
         self.backoff_max = backoff_max
         self.run_started = clock()
+        self._stopped = self._not_checked  # bound once: every request waiting for its host holds it
         # `links.hosts` by canonical host ("127.1", "Example.ORG." and "example.org" are one host)
         self.overrides: dict[str, HostSettings] = {}
         self.wildcards: list[tuple[str, HostSettings]] = []
@@ -404,7 +415,7 @@ class _Checker:
                 headers.update((name.lower(), value) for name, value in override.headers.items())
                 accept = frozenset(override.accept)
                 budget = override.budget if override.budget is not None else budget
-            gate = self.gates[host] = _HostGate(concurrency, interval, headers, accept, budget)
+            gate = self.gates[host] = _HostGate(host, concurrency, interval, headers, accept, budget)
         return gate
 
     def _host_settings(self, host: str) -> HostSettings | None:
@@ -418,8 +429,9 @@ class _Checker:
                 best = (suffix, value)
         return best[1] if best is not None else None
 
-    def _not_checked(self, host: str, gate: _HostGate) -> str | None:
-        """Why no further request may go to `host` (a budget is spent, or it asked to wait too long)."""
+    def _not_checked(self, gate: _HostGate) -> str | None:
+        """Why no further request may go to the gate's host (a budget is spent, or it asked to wait too
+        long), or None."""
         if gate.ended is not None:
             return gate.ended
         now = self.clock()
@@ -427,11 +439,11 @@ class _Checker:
         if now - self.run_started >= run_budget:
             return f"the run took its whole time budget (links.run_budget, {run_budget:g} s)"
         if gate.used(now) >= gate.budget:
-            gate.ended = f"{host} took its whole time budget (links.host_budget, {gate.budget:g} s)"
+            gate.ended = f"{gate.host} took its whole time budget (links.host_budget, {gate.budget:g} s)"
             return gate.ended
         return None
 
-    def _retry_after(self, host: str, gate: _HostGate, seconds: float) -> str | None:
+    def _retry_after(self, gate: _HostGate, seconds: float) -> str | None:
         """Honour a Retry-After: pause the host (nothing else starts meanwhile) and return None; or, when the
         wait is longer than `retry_after_cap` or than what is left of the host's budget, end the host's
         checks at once (no pause: nothing will be retried) and return why."""
@@ -445,7 +457,7 @@ class _Checker:
         else:
             gate.pause(now, now + seconds)
             return None
-        gate.ended = gate.ended or f"{host} asked to wait longer than curator waits ({why})"
+        gate.ended = gate.ended or f"{gate.host} asked to wait longer than curator waits ({why})"
         return why
 
     # -- one URL
@@ -479,7 +491,7 @@ class _Checker:
             return _Outcome(LinkState.ERROR, detail=f"invalid URL: {invalid}", kind=FailureKind.INVALID_URL)
         check.host = urlsplit(target).hostname or ""
         outcome = await self._attempt(check, target)
-        if not self._retry_wanted(check, outcome) or self.max_attempts == 1:
+        if self.max_attempts == 1 or not self._retry_wanted(check, outcome):
             return outcome  # the common case, kept off the retry machinery
         await self.sleep(self._delay(outcome, 1))
         from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt  # only ever needed here
@@ -495,10 +507,12 @@ class _Checker:
         return outcome
 
     def _retry_wanted(self, check: _Check, outcome: _Outcome) -> bool:
-        """Retryable, and a budget allows it (else the outcome says it was not retried, and why)."""
+        """Retryable, and a budget allows it (else the outcome says it was not retried, and why). Called
+        after every attempt that may be retried: it keeps the outcome for the next attempt to fall back on."""
+        check.last = outcome
         if not outcome.retryable or check.attempts >= self.max_attempts:
             return False
-        why = self._not_checked(check.host, self.gate(check.host))
+        why = self._not_checked(self.gate(check.host))
         if why is None:
             return True
         outcome.retryable = False
@@ -514,10 +528,6 @@ class _Checker:
 
     async def _attempt(self, check: _Check, start_url: str) -> _Outcome:
         """One try: the request chain from `start_url` to a final answer or failure."""
-        outcome = check.last = await self._chain(check, start_url)
-        return outcome
-
-    async def _chain(self, check: _Check, start_url: str) -> _Outcome:
         check.attempts += 1
         last_attempt = check.attempts >= self.max_attempts
         hops: list[Hop] = []
@@ -641,10 +651,7 @@ class _Checker:
         failure = self.down.get(origin)
         if failure is not None:
             raise _HostDownError(failure)
-        host = origin[1]
-        if (why := self._not_checked(host, gate)) is not None:
-            raise _NotCheckedError(why)
-        await gate.enter(self.clock, self.sleep, lambda: self._not_checked(host, gate))
+        await gate.enter(self.clock, self.sleep, self._stopped)  # refuses once a budget is spent
         if method == "HEAD" and gate.get_first:  # learnt while this request waited its turn
             method = "GET"
         try:
@@ -652,7 +659,7 @@ class _Checker:
                 failure = self.down.get(origin)  # found out while this request waited its turn
                 if failure is not None:
                     raise _HostDownError(failure)
-                if (why := self._not_checked(host, gate)) is not None:  # likewise
+                if (why := self._not_checked(gate)) is not None:  # likewise
                     raise _NotCheckedError(why)
                 started = self.clock()
                 gate.busy_start(started)
@@ -712,7 +719,7 @@ class _Checker:
                     answer.retry_after = parse_retry_after(headers.get("retry-after"), self.now())
                     if answer.retry_after is not None:
                         # before this request leaves the host's gate: nothing else starts meanwhile
-                        answer.wait_refused = self._retry_after(parts.hostname or "", gate, answer.retry_after)
+                        answer.wait_refused = self._retry_after(gate, answer.retry_after)
                 if "set-cookie" in headers:
                     cookies = _keep_cookies(cookies, method, url, status, response.raw_headers)
                 if method == "GET" and status not in REDIRECT_STATUSES and _worth_reading(headers, cap):
