@@ -476,7 +476,7 @@ class _Checker:
             state=outcome.state,
             status=outcome.status,
             final_url=clean_url(outcome.final_url) if outcome.final_url is not None else None,
-            redirects=tuple(Hop(hop.status, clean_url(hop.url)) for hop in outcome.hops),
+            redirects=tuple([Hop(hop.status, clean_url(hop.url)) for hop in outcome.hops]) if outcome.hops else (),
             title=outcome.title,
             attempts=check.attempts,
             elapsed_ms=round(check.elapsed * 1000, 1),
