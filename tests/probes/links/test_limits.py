@@ -10,6 +10,7 @@ import pytest
 
 from curator.config import HostSettings
 from curator.facts import FailureKind, LinkState
+from curator.probes.links._netguard import NetGuard
 from tests.probes.links.test_checker import check, one
 from tests.support.linkfarm import LinkFarm, Reply, page
 
@@ -203,3 +204,23 @@ def test_links_a_budget_ends_take_no_turn_of_the_hosts_interval(linkfarm: LinkFa
     assert time.monotonic() - started < 1.5  # not 10 x 0.3 s of turns for links that are not requested
     assert 1 <= len(host.hits()) <= 3
     assert sum(r.kind is FailureKind.BUDGET for r in results.values()) >= 7
+
+
+def test_an_idna_host_is_requested_by_its_ascii_name(linkfarm: LinkFarm) -> None:
+    """`bücher.test`, `BÜCHER.test.` and `xn--bcher-kva.test` are one host: looked up, sent and keyed as
+    `xn--bcher-kva.test`."""
+    host = linkfarm.host("127.0.0.2")
+    host.route("/page", Reply())
+    asked: list[str] = []
+
+    async def resolver(name: str, port: int) -> list[str]:
+        asked.append(name)
+        return ["127.0.0.2"]
+
+    guard = NetGuard(allowed_networks=["127.0.0.0/8"], resolver=resolver)
+    urls = [f"http://{name}:{host.port}/page" for name in ("bücher.test", "BÜCHER.test.", "xn--bcher-kva.test")]
+    results = check(urls, guard=guard, hosts={"bücher.test": HostSettings(concurrency=1)})
+    assert [r.state for r in results.values()] == [LinkState.OK] * 3
+    assert set(asked) == {"xn--bcher-kva.test"}
+    assert {h.headers["host"] for h in host.hits()} == {f"xn--bcher-kva.test:{host.port}"}
+    assert host.max_open_connections == 1
