@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from curator.urls import (
     GithubRepo,
+    canonical_host,
     check_url,
     edit_distance,
     github_repo,
@@ -190,8 +191,19 @@ def test_host_of() -> None:
         ("https://example.org:abc/", None, "port 'abc'"),
         ("https://example.org:0/", None, "port '0'"),
         ("https://exa mple.org/", None, "contains a space"),
+        ("https://example.org/\x1b[31mred", None, "control character U+001B"),
+        ("https://example.org/a\x00b", None, "control character U+0000"),
+        ("https://example.org/a\x7fb", None, "control character U+007F"),
+        ("https://example.org/a\x9bb", None, "control character U+009B"),
+        ("https://example.org/a\u202egnp.exe", None, "control character U+202E"),
+        ("https://exa\u2066mple.org/", None, "control character U+2066"),
+        ("https://example.org/a\x1fb", None, "control character U+001F"),
+        ("https://example.org/\x1f", "https://example.org/", "ends with spaces"),  # stripped like a space
         ("https://example.org/a b", None, "contains a space"),
         ("https://example..org/", None, "not a valid host name"),
+        ("https://256.1.1.1/", None, "not a valid host name"),  # ends in a number: an IPv4 address or nothing
+        ("https://1.2.3.4.5/", None, "not a valid host name"),
+        ("https://" + "a" * 64 + ".example/", None, "not a valid host name"),
         ("https://[::zz]/", None, "not a valid host name"),
         ("https://[::1/", None, "not a valid host name"),
         ("readme.md", None, "not an absolute URL"),
@@ -217,6 +229,8 @@ def test_check_url_problems(url: str, fix: str | None, says: str) -> None:
         "http://[::1]:8080/",
         "https://xn--bcher-kva.example/",
         "https://bücher.example/",
+        "http://１２７.０.０.１/",  # full-width digits: 127.0.0.1 to browsers and to the checker
+        "http://127.1/",
         "https://localhost/",
         "https://fairscale.readthedocs.io/en/latest/what_is_fairscale.html",
     ],
@@ -281,3 +295,47 @@ def test_edit_distance(a: str, b: str, distance: int) -> None:
 def test_normalize_is_idempotent_on_odd_text(text: str) -> None:
     once = normalize(text)
     assert normalize(once) == once
+
+
+@pytest.mark.parametrize(
+    ("host", "canonical"),
+    [
+        ("example.org", "example.org"),
+        ("EXAMPLE.Org", "example.org"),
+        ("example.org.", "example.org"),
+        ("LOCALHOST.", "localhost"),
+        ("my_host.example", "my_host.example"),
+        ("ＥＸＡＭＰＬＥ。org", "example.org"),  # full-width letters, ideographic full stop
+        ("bücher.example", "xn--bcher-kva.example"),
+        ("BÜCHER.example.", "xn--bcher-kva.example"),
+        ("xn--bcher-kva.example", "xn--bcher-kva.example"),
+        ("127.0.0.1", "127.0.0.1"),
+        ("127.1", "127.0.0.1"),
+        ("127.0.1", "127.0.0.1"),
+        ("0x7F.0.0.1", "127.0.0.1"),
+        ("0177.0.0.1", "127.0.0.1"),
+        ("2130706433", "127.0.0.1"),
+        ("１２７.０.０.１", "127.0.0.1"),
+        ("127.0.0.1.", "127.0.0.1"),
+        ("::1", "::1"),
+        ("[0:0:0:0:0:0:0:1]", "::1"),
+        ("2001:DB8:0:0::1", "2001:db8::1"),
+        ("", None),
+        (".", None),
+        ("a..b", None),
+        ("exa mple.org", None),
+        ("a/b.example", None),
+        ("a\x1bb.example", None),
+        ("256.0.0.1", None),
+        ("1.2.3.4.5", None),
+        ("1.2.3.0x100", None),
+        ("example.0x1", None),  # ends in a number: an IPv4 address or nothing
+        ("1.2.3.²", "1.2.3.2"),  # folded like browsers do (UTS 46)
+        ("fe80::1%eth0", None),
+        ("[::zz]", None),
+        ("[example.org]", None),
+        ("a" * 64 + ".example", None),
+    ],
+)
+def test_canonical_host(host: str, canonical: str | None) -> None:
+    assert canonical_host(host) == canonical

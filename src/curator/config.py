@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from curator.errors import ConfigError
 from curator.places import display_path, dotted
@@ -28,6 +28,8 @@ DEFAULT_MAX_REDIRECTS = 10
 DEFAULT_RETRIES = 3
 DEFAULT_RETRY_AFTER_CAP = 60.0
 DEFAULT_MAX_BYTES = 64 * 1024
+DEFAULT_HOST_BUDGET = 120.0
+DEFAULT_RUN_BUDGET = 900.0
 DEFAULT_FAILURE_RUNS = 3
 DEFAULT_FAILURE_DAYS = 5.0
 DEFAULT_CACHE_MAX_AGE_HOURS = 24.0
@@ -61,6 +63,7 @@ class HostSettings(BaseModel):
     interval: float | None = Field(default=None, ge=0, description="seconds between requests to the host")
     headers: dict[str, str] = Field(default_factory=dict)
     accept: list[int] = Field(default_factory=list, description="extra status codes that count as ok")
+    budget: float | None = Field(default=None, gt=0, description="seconds this host may take in all")
 
 
 class LinkSettings(BaseModel):
@@ -74,10 +77,23 @@ class LinkSettings(BaseModel):
     retries: int = Field(default=DEFAULT_RETRIES, ge=0, le=10)
     retry_after_cap: float = Field(default=DEFAULT_RETRY_AFTER_CAP, ge=0)
     max_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=1024)
+    host_budget: float = Field(default=DEFAULT_HOST_BUDGET, gt=0, description="seconds one host may take in all")
+    run_budget: float = Field(default=DEFAULT_RUN_BUDGET, gt=0, description="seconds the link check may take")
     user_agent: str | None = Field(default=None, description="default: curator/<version> (+<project URL>)")
     allow_private_hosts: bool = False
     hosts: dict[str, HostSettings] = Field(default_factory=dict, description="per-host overrides by host name")
     exclude: list[str] = Field(default_factory=list, description="regular expressions of URLs never requested")
+
+    @field_validator("hosts")
+    @classmethod
+    def _host_names(cls, hosts: dict[str, HostSettings]) -> dict[str, HostSettings]:
+        from curator.urls import canonical_host  # late: only a configuration with `hosts` needs it
+
+        for key in hosts:
+            name = key[2:] if key.startswith("*.") else key
+            if canonical_host(name) is None:
+                raise ValueError(f"{key!r} is not a host name or address (nor *.domain)")
+        return hosts
 
 
 class HistorySettings(BaseModel):

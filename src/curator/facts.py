@@ -31,18 +31,19 @@ class LinkState(enum.StrEnum):
 class FailureKind(enum.StrEnum):
     """Why a link check failed, set where the failure happens (never worked out again from a message)."""
 
-    DNS = "dns"  # the name does not resolve
-    REFUSED = "refused"  # the connection was refused or reset before an answer
+    DNS = "dns"  # the name does not resolve: DNS says it does not exist
+    REFUSED = "refused"  # the connection was refused, reset or closed before an answer (or no route to the host)
     TIMEOUT = "timeout"  # connect or read took longer than allowed
     TLS = "tls"  # the TLS handshake or certificate failed
     PROTOCOL = "protocol"  # the server broke HTTP
-    NETWORK = "network"  # the local network is down (no route, network unreachable)
+    NETWORK = "network"  # the local network is down: network unreachable, or DNS could not be asked
     INVALID_URL = "invalid-url"  # not a URL curator can request
     POLICY = "refused-by-policy"  # a private or reserved address curator will not connect to
     HTTP_STATUS = "http-status"  # the server answered with a failing status
     BOT_WALL = "bot-wall"  # the site answered with a challenge page
     REDIRECT = "redirect"  # a redirect that cannot be followed (loop, too many, non-web target)
-    BUDGET = "budget"  # the host's or the run's time budget ran out before the link was checked
+    BUDGET = "budget"  # not checked: the host's or the run's time budget ran out, or the host asked to wait
+    # longer than curator waits (Retry-After); the state is then BLOCKED, never a failure
     INTERNAL = "internal"  # a bug in curator
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -76,6 +77,17 @@ _LETTERS_THEN_SLASHES = re.compile(r"^([A-Za-z]{2,8})(/{1,3})(.*)$", re.S)
 _DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _BARE_DOMAIN = re.compile(rf"^(?:{_DOMAIN_LABEL}\.)+([A-Za-z]{{2,63}})\.?(?::(\d{{1,5}}))?(?:[/?#].*)?$", re.S)
 _HOST_LABEL = re.compile(r"^\w(?:[\w-]*\w)?$")
+# Characters no address should contain: C0 controls, DEL, C1 controls and the bidirectional controls that
+# can make an address read differently from what it is.
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Code points a host name may not contain (WHATWG's forbidden domain code points, plus the few that urlsplit
+# leaves in a host and no server name has).
+_FORBIDDEN_HOST = re.compile(r"[\x00-\x20\x7f-\x9f\"#%/:<>?@\[\\\]^`{|}\u202a-\u202e\u2066-\u2069]")
+# Label separators that IDNA maps to "." (ideographic, full-width and half-width full stops).
+_DOT_LIKE = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+_DECIMAL = re.compile(r"[0-9]+")  # ASCII only: str.isdigit also accepts "²" and "٣"
+_HEX = re.compile(r"0[xX][0-9A-Fa-f]*")
+_OCTAL = re.compile(r"0[0-7]+")
 # "readme.md", "index.html": file names, not domains without a scheme.
 _FILE_SUFFIXES = frozenset(
     {
@@ -206,6 +218,91 @@ def host_of(url: str) -> str | None:
     return host.lower() if host else None
 
 
+@lru_cache(maxsize=65536)  # pure, and the link checker asks for every request and redirect hop
+def canonical_host(host: str) -> str | None:
+    """The one spelling of a host that browsers and servers treat as the same host; None when it is not a
+    valid host.
+
+    Lower case; compatibility forms folded (NFKC: full-width `１２７．０．０．１` is `127.0.0.1`); IDNA
+    labels in their ASCII form (`bücher` → `xn--bcher-kva`); the trailing dot of a fully qualified name
+    removed; an IPv4 address in its dotted-quad form, however it is written (`127.1`, `0x7f.0.0.1`,
+    `2130706433`, `0177.0.0.1`, as the WHATWG URL standard reads them); an IPv6 address compressed,
+    without brackets. Curator keys per-host limits, connection pools and `links.hosts` by it.
+    """
+    text = host
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+        if ":" not in text:
+            return None
+    if ":" in text:
+        if "%" in text:  # a zone id ("%eth0") names an interface of this machine: no host of a web address
+            return None
+        try:
+            return ipaddress.IPv6Address(text).compressed
+        except ValueError:
+            return None
+    text = unicodedata.normalize("NFKC", text).translate(_DOT_LIKE).lower()
+    text = text.removesuffix(".")
+    if not text or _FORBIDDEN_HOST.search(text):
+        return None
+    labels = text.split(".")
+    if "" in labels:
+        return None
+    if _DECIMAL.fullmatch(labels[-1]) or _HEX.fullmatch(labels[-1]):
+        return _ipv4(labels)  # a name ending in a number is an IPv4 address or nothing
+    if not text.isascii():
+        ascii_labels = _idna_labels(labels)
+        if ascii_labels is None:
+            return None
+        labels = ascii_labels
+        text = ".".join(labels)
+    if len(text) > 253 or any(len(label) > 63 for label in labels):
+        return None
+    return text
+
+
+def _ipv4(labels: list[str]) -> str | None:
+    """Labels of an IPv4 address in any form the WHATWG URL standard accepts → dotted quad; else None."""
+    if len(labels) > 4:
+        return None
+    numbers: list[int] = []
+    for label in labels:
+        if _HEX.fullmatch(label):
+            numbers.append(int(label[2:] or "0", 16))
+        elif _OCTAL.fullmatch(label):
+            numbers.append(int(label, 8))
+        elif _DECIMAL.fullmatch(label):
+            numbers.append(int(label))
+        else:
+            return None
+    *leading, last = numbers
+    if any(n > 255 for n in leading) or last >= 256 ** (4 - len(leading)):
+        return None
+    value = last
+    for i, n in enumerate(leading):
+        value += n << (8 * (3 - i))
+    return str(ipaddress.IPv4Address(value))
+
+
+def _idna_labels(labels: list[str]) -> list[str] | None:
+    """Non-ASCII labels in their IDNA (UTS #46, non-transitional, as browsers) ASCII form; None if invalid.
+
+    ASCII labels are kept as they are: the IDNA rules would refuse the underscores real host names have."""
+    import idna  # installed with httpx; only needed for the rare non-ASCII host
+
+    out: list[str] = []
+    for label in labels:
+        if label.isascii():
+            out.append(label)
+            continue
+        try:
+            mapped = idna.uts46_remap(label, std3_rules=False, transitional=False)
+            out.extend(idna.alabel(part).decode("ascii") for part in mapped.split("."))
+        except (idna.IDNAError, UnicodeError, ValueError):
+            return None
+    return out
+
+
 def edit_distance(a: str, b: str) -> int:
     """Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps."""
     prev2: list[int] = []
@@ -240,6 +337,12 @@ def check_url(url: str) -> UrlProblem | None:
     stripped = url.strip()
     if not stripped:
         return UrlProblem("it is empty", "write the page's full address, starting with https://")
+    control = _CONTROL_CHARS.search(stripped)
+    if control is not None:
+        return UrlProblem(
+            f"it contains the invisible control character U+{ord(control.group()):04X}",
+            "remove it (retype the address if unsure where it is)",
+        )
     if any(ch.isspace() for ch in stripped):
         return UrlProblem(
             "it contains a space",
@@ -335,7 +438,7 @@ def _check_authority(text: str, scheme: str, rest: str) -> UrlProblem | None:
         return UrlProblem(f"the port '{port_text}' is not a number from 1 to 65535", _PORT_ADVICE)
     if port == 0:
         return UrlProblem("the port '0' is not a number from 1 to 65535", _PORT_ADVICE)
-    if not _valid_host(host):
+    if not _valid_host(host) or canonical_host(host) is None:  # the latter as browsers and the checker read it
         return UrlProblem(f"the host '{host}' is not a valid host name", "correct the host name")
     return None
 

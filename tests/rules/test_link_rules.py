@@ -9,14 +9,23 @@ import pytest
 
 from curator.catalog.load import Catalog
 from curator.config import Config, HistorySettings
-from curator.facts import Facts, Hop, LinkHistory, LinkResult, LinkState
+from curator.facts import Facts, FailureKind, Hop, LinkHistory, LinkResult, LinkState
 from curator.findings import Finding, Fix, FixReason, Severity
 from curator.rules import RULES, RuleContext
 from curator.rules.links import permanent_target
 from tests.rules.support import entry, line_with, load, section
 
 NOW = datetime(2025, 10, 1, 12, tzinfo=UTC)
-LINK_RULES = ("dead-link", "redirected", "link-blocked", "link-error", "link-unreachable", "tls-error", "link-refused")
+LINK_RULES = (
+    "dead-link",
+    "redirected",
+    "link-blocked",
+    "link-error",
+    "link-unreachable",
+    "tls-error",
+    "link-refused",
+    "link-not-checked",
+)
 DEAD = "https://gone.example/page"
 EXTRA = "https://code.example/repo"
 
@@ -218,6 +227,57 @@ def test_a_url_used_by_two_entries_is_reported_for_each(tmp_path: Path) -> None:
     ]
 
 
-def test_an_invalid_url_is_left_to_malformed_url(catalog: Catalog) -> None:
-    invalid = result(DEAD, LinkState.ERROR, detail="invalid URL: not an absolute http(s) URL")
-    assert run(catalog, "link-error", facts(invalid)) == []
+def test_an_invalid_url_is_left_to_malformed_url(tmp_path: Path) -> None:
+    bad = "https://exa mple.org/"
+    catalog = load(tmp_path, {"tools": section(entry("bad", "Bad", bad))})
+    invalid = result(bad, LinkState.ERROR, detail="invalid URL: bad host name", kind=FailureKind.INVALID_URL)
+    for rule_id in LINK_RULES:
+        assert run(catalog, rule_id, facts(invalid)) == [], rule_id
+    assert [f.rule for f in run(catalog, "malformed-url", facts(invalid))] == ["malformed-url"]
+
+
+@pytest.mark.parametrize(
+    ("state", "kind", "detail", "says"),
+    [
+        (
+            LinkState.BLOCKED,
+            FailureKind.BUDGET,
+            "gone.example took its whole time budget (links.host_budget, 120 s)",
+            "raise the budget",
+        ),
+        (
+            LinkState.BLOCKED,
+            FailureKind.BUDGET,
+            "gone.example asked to wait longer than curator waits (Retry-After 999999999 s is over the 60 s cap)",
+            "run again later",
+        ),
+        (LinkState.ERROR, FailureKind.INVALID_URL, "invalid URL: bad host name 'a..b'", "correct the address"),
+        (LinkState.ERROR, FailureKind.INTERNAL, "internal error: ValueError: boom", "bug in curator"),
+    ],
+)
+def test_a_link_that_was_not_checked_says_why(
+    catalog: Catalog, state: LinkState, kind: FailureKind, detail: str, says: str
+) -> None:
+    """Once such links vanished from the report (an "invalid URL" detail was taken for malformed-url's)."""
+    unchecked = result(DEAD, state, detail=detail, kind=kind, attempts=0)
+    [finding] = run(catalog, "link-not-checked", facts(unchecked, history={DEAD: streak(9, 90)}))
+    assert finding.severity is Severity.WARNING
+    assert f"was not checked: {detail}" in finding.message
+    assert says in finding.message
+    others = [f for rule_id in LINK_RULES[:-1] for f in run(catalog, rule_id, facts(unchecked))]
+    assert others == []  # not a blocked site, nor a failing one
+
+
+_FAILING = [
+    (state, kind)
+    for state in LinkState
+    if state not in {LinkState.OK, LinkState.REDIRECT}
+    for kind in [None, *FailureKind]
+]
+
+
+@pytest.mark.parametrize(("state", "kind"), _FAILING)
+def test_every_failing_result_gets_a_finding(catalog: Catalog, state: LinkState, kind: FailureKind | None) -> None:
+    failing = result(DEAD, state, detail="why", kind=kind)
+    findings = [f for rule_id in LINK_RULES for f in run(catalog, rule_id, facts(failing))]
+    assert len(findings) == 1, findings

@@ -82,6 +82,8 @@ class Reply:
     drop: bool = False  # close the connection without answering
     endless: bool = False  # a chunked body that never ends: `body` first, then filler
     chunk_delay: float = 0.0  # for an endless body: seconds between filler chunks (a trickle)
+    trickle: float = 0.0  # seconds between single bytes of the body (a slowloris server)
+    trickle_head: bool = False  # with `trickle`: the status line and headers come a byte at a time too
     gzip: bool = False  # Content-Encoding: gzip
     close: bool = False  # Connection: close after this answer
 
@@ -143,6 +145,8 @@ class Host:
         self.in_flight = 0
         self.max_in_flight = 0
         self.connections = 0
+        self.open_connections = 0
+        self.max_open_connections = 0  # the most connections open at once
         self.body_bytes_sent = 0  # of endless bodies: filler written before the client hung up
         self._server: asyncio.Server | None = None
 
@@ -191,6 +195,8 @@ class Host:
         assert task is not None
         self.farm._tasks.add(task)
         self.connections += 1
+        self.open_connections += 1
+        self.max_open_connections = max(self.max_open_connections, self.open_connections)
         try:
             while True:
                 try:
@@ -221,6 +227,7 @@ class Host:
         except (ConnectionError, ssl.SSLError):
             return
         finally:
+            self.open_connections -= 1
             self.farm._tasks.discard(task)
             writer.close()
             with contextlib.suppress(Exception):
@@ -249,6 +256,8 @@ class Host:
             headers["Connection"] = "close"
         reason = _REASONS.get(reply.status, "Status")
         head = f"HTTP/1.1 {reply.status} {reason}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        if reply.trickle:
+            return await self._trickle(writer, head.encode("latin-1") + b"\r\n", body, method, reply, index)
         writer.write(head.encode("latin-1") + b"\r\n")
         self.farm._answered(index)
         if method != "HEAD":
@@ -268,6 +277,26 @@ class Host:
             writer.write(body)
         await writer.drain()
         return not reply.close
+
+
+    async def _trickle(
+        self, writer: asyncio.StreamWriter, head: bytes, body: bytes, method: str, reply: Reply, index: int
+    ) -> bool:
+        """A slowloris answer: a byte every `reply.trickle` seconds (the head too, with `trickle_head`)."""
+        slow = head if reply.trickle_head else b""
+        writer.write(head[len(slow) :])
+        for byte in slow:
+            writer.write(bytes([byte]))
+            await writer.drain()
+            await asyncio.sleep(reply.trickle)
+        self.farm._answered(index)
+        if method != "HEAD":
+            for byte in body:
+                writer.write(bytes([byte]))
+                await writer.drain()
+                self.body_bytes_sent += 1
+                await asyncio.sleep(reply.trickle)
+        return False
 
 
 class ForwardProxy:

@@ -17,13 +17,15 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from curator.catalog.occurrences import LinkOccurrence, link_occurrences
-from curator.facts import LinkHistory, LinkResult, LinkState
+from curator.facts import FailureKind, LinkHistory, LinkResult, LinkState
 from curator.findings import Finding, Fix, FixReason, Severity
 from curator.rules.base import RuleContext, entry_finding, rule
 from curator.rules.history import is_confirmed_failure
 from curator.rules.redirects import judge_redirect
 
 PERMANENT_REDIRECTS = frozenset({301, 308})
+# Results that say nothing of the link itself: `link-not-checked` reports them, no other rule does.
+NOT_CHECKED = frozenset({FailureKind.BUDGET, FailureKind.INVALID_URL, FailureKind.INTERNAL})
 
 
 def permanent_target(result: LinkResult) -> str | None:
@@ -50,8 +52,8 @@ def permanent_target(result: LinkResult) -> str | None:
     return target
 
 
-def _checked(ctx: RuleContext, state: LinkState) -> Iterator[tuple[LinkOccurrence, LinkResult]]:
-    """Every catalog link whose result this run (or the cache) has, in `state`."""
+def _results(ctx: RuleContext) -> Iterator[tuple[LinkOccurrence, LinkResult]]:
+    """Every catalog link whose result this run (or the cache) has."""
     links = ctx.facts.links
     if ctx.offline or not links:
         return
@@ -59,11 +61,16 @@ def _checked(ctx: RuleContext, state: LinkState) -> Iterator[tuple[LinkOccurrenc
         result = links.get(occurrence.url)
         if result is None and occurrence.usable_url is not None:
             result = links.get(occurrence.usable_url)
-        if result is None or result.state is not state:
-            continue
-        if (result.detail or "").startswith("invalid URL"):
-            continue  # malformed-url says it better
-        yield occurrence, result
+        if result is not None:
+            yield occurrence, result
+
+
+def _checked(ctx: RuleContext, state: LinkState) -> Iterator[tuple[LinkOccurrence, LinkResult]]:
+    """Every catalog link that was checked and ended in `state` (the links that were not checked are
+    `link-not-checked`'s)."""
+    for occurrence, result in _results(ctx):
+        if result.state is state and result.kind not in NOT_CHECKED:
+            yield occurrence, result
 
 
 def _finding(
@@ -268,8 +275,9 @@ def tls_error(ctx: RuleContext) -> Iterator[Finding]:
 @rule("link-refused", Severity.ERROR, network=True)
 def link_refused(ctx: RuleContext) -> Iterator[Finding]:
     """A link points at an address curator will not connect to: loopback, private (10/8, 172.16/12,
-    192.168/16, fc00::/7), shared (100.64/10), link-local (169.254/16, where cloud metadata services
-    live), multicast or reserved — directly, through its DNS name, or through a redirect.
+    192.168/16, fc00::/7), site-local (fec0::/10), shared (100.64/10), link-local (169.254/16, where cloud
+    metadata services live), multicast or reserved (240/4, 192.0.0/24) — directly, through its DNS name,
+    or through a redirect.
 
     A public list should not link such addresses, and a checker that followed them could be turned
     against the network it runs in.
@@ -284,4 +292,40 @@ def link_refused(ctx: RuleContext) -> Iterator[Finding]:
             f"was not checked: {result.detail or 'a private or reserved address'}; curator does not connect "
             "to private, loopback or link-local addresses — link a public address, or set "
             "links.allow_private_hosts for an intranet list",
+        )
+
+
+@rule("link-not-checked", Severity.WARNING, network=True)
+def link_not_checked(ctx: RuleContext) -> Iterator[Finding]:
+    """A link was not checked in this run, and the finding says why:
+
+    - a time budget ran out before its turn: its host took all of `links.host_budget` (120 s: slow
+      answers, timeouts), the host asked (`Retry-After`) to wait longer than `links.retry_after_cap` or
+      than its budget had left, or the whole check took all of `links.run_budget` (900 s);
+    - curator cannot request the address although it looks well-formed (a host name that is invalid
+      once normalised, for instance);
+    - curator itself failed (an internal error: please report it).
+
+    Nothing was learnt of the link: it is not counted as a failure, and the next run checks it again.
+    A URL that `malformed-url` reports is left to that rule.
+
+    Fix: for a budget, run again later, or give the host more time (`links.hosts.<host>.budget`,
+    `links.host_budget`, `links.run_budget` in curator.yaml); for an address, correct it.
+    """
+    for occurrence, result in _results(ctx):
+        kind = result.kind
+        if kind not in NOT_CHECKED:
+            continue
+        if kind is FailureKind.INVALID_URL and occurrence.problem is not None:
+            continue  # malformed-url says it better
+        if kind is FailureKind.BUDGET:
+            advice = "run again later, or raise the budget in curator.yaml"
+        elif kind is FailureKind.INVALID_URL:
+            advice = "correct the address"
+        else:
+            advice = "this is a bug in curator; please report it"
+        yield _finding(
+            "link-not-checked",
+            occurrence,
+            f"was not checked: {_detail(result)}; {advice}",
         )

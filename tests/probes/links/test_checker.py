@@ -17,7 +17,7 @@ import pytest
 
 from curator import PROJECT_URL, __version__
 from curator.config import HostSettings, LinkSettings
-from curator.facts import Hop, LinkResult, LinkState
+from curator.facts import FailureKind, Hop, LinkResult, LinkState
 from curator.probes.links import all_unreachable, check_links_sync, default_user_agent
 from curator.probes.links._netguard import NetGuard
 from tests.support.linkfarm import Host, LinkFarm, Reply, page
@@ -64,6 +64,7 @@ def test_ok_is_answered_by_head_alone(linkfarm: LinkFarm) -> None:
     assert result.elapsed_ms > 0
     assert result.checked_at is not None and result.checked_at.tzinfo is not None
     assert result.title is None  # HEAD has no body
+    assert result.kind is None  # nothing failed
     assert methods(host, "/page") == ["HEAD"]
 
 
@@ -84,6 +85,7 @@ def test_not_found_and_gone_are_dead_and_a_head_404_is_confirmed(linkfarm: LinkF
     assert result.state is LinkState.DEAD
     assert result.status == status
     assert result.detail == f"HTTP {status}"
+    assert result.kind is FailureKind.HTTP_STATUS
     assert result.attempts == 1  # never retried
     if status == 404:  # a 404 to HEAD may be a server mishandling HEAD: GET confirms it
         assert methods(host, "/gone") == ["HEAD", "GET"]
@@ -130,6 +132,7 @@ def test_forbidden_to_both_methods_is_blocked(linkfarm: LinkFarm) -> None:
     result = one(url)
     assert result.state is LinkState.BLOCKED
     assert result.status == 403
+    assert result.kind is FailureKind.HTTP_STATUS
     assert methods(host, "/private") == ["HEAD", "GET"]
 
 
@@ -150,6 +153,7 @@ def test_cloudflare_challenge_is_blocked_not_dead(linkfarm: LinkFarm) -> None:
     for result in results.values():
         assert result.state is LinkState.BLOCKED, result
         assert result.detail == "Cloudflare challenge page"
+        assert result.kind is FailureKind.BOT_WALL
         assert result.attempts == 1  # a bot wall is not retried
 
 
@@ -175,6 +179,7 @@ def test_server_errors_are_retried_then_error(linkfarm: LinkFarm) -> None:
     result = one(url, retries=2)
     assert result.state is LinkState.ERROR
     assert result.status == 500
+    assert result.kind is FailureKind.HTTP_STATUS
     assert result.attempts == 3
     # HEAD failed once, then GET (servers often fail HEAD alone); the retries stay with GET
     assert methods(host, "/broken") == ["HEAD", "GET", "GET", "GET"]
@@ -245,6 +250,7 @@ def test_redirect_to_a_dead_page_is_dead_with_the_chain(linkfarm: LinkFarm) -> N
     host.route("/missing", Reply(404))
     result = one(url)
     assert result.state is LinkState.DEAD
+    assert result.kind is FailureKind.HTTP_STATUS
     assert result.final_url == host.url("/missing")
     assert [h.status for h in result.redirects] == [301]
 
@@ -256,6 +262,7 @@ def test_redirect_loop_is_an_error(linkfarm: LinkFarm) -> None:
     result = one(url, retries=2)
     assert result.state is LinkState.ERROR
     assert result.detail == "redirect loop"
+    assert result.kind is FailureKind.REDIRECT
     assert result.attempts == 1
     assert len(result.redirects) == 2
 
@@ -267,6 +274,7 @@ def test_too_many_redirects_is_an_error(linkfarm: LinkFarm) -> None:
     result = one(host.url("/r0"), max_redirects=3)
     assert result.state is LinkState.ERROR
     assert result.detail == "too many redirects (more than 3)"
+    assert result.kind is FailureKind.REDIRECT
     assert len(host.hits()) == 4
 
 
@@ -276,6 +284,7 @@ def test_redirect_to_a_non_web_scheme_is_an_error(linkfarm: LinkFarm) -> None:
     result = one(url)
     assert result.state is LinkState.ERROR
     assert "non-web" in (result.detail or "")
+    assert result.kind is FailureKind.REDIRECT
 
 
 def test_cookie_check_redirect_to_itself_is_followed_with_the_cookie(linkfarm: LinkFarm) -> None:
@@ -300,6 +309,7 @@ def test_a_server_that_never_answers_times_out_as_unreachable(linkfarm: LinkFarm
     took = time.monotonic() - started
     assert result.state is LinkState.UNREACHABLE
     assert result.detail == "timed out after 0.4 s"
+    assert result.kind is FailureKind.TIMEOUT
     assert result.attempts == 2
     assert 0.8 <= took < 3.0
 
@@ -366,7 +376,8 @@ def test_a_dropped_connection_is_unreachable_and_retried(linkfarm: LinkFarm) -> 
     result = one(url, retries=1)
     assert result.state is LinkState.OK
     assert result.attempts == 2
-    assert one(host.route("/gone", Reply(drop=True))).state is LinkState.UNREACHABLE
+    dropped = one(host.route("/gone", Reply(drop=True)))
+    assert (dropped.state, dropped.kind) == (LinkState.UNREACHABLE, FailureKind.REFUSED)
 
 
 def test_connection_refused_is_unreachable(linkfarm: LinkFarm) -> None:
@@ -375,6 +386,7 @@ def test_connection_refused_is_unreachable(linkfarm: LinkFarm) -> None:
     result = one(url, retries=2)
     assert result.state is LinkState.UNREACHABLE
     assert result.detail == "connection refused"
+    assert result.kind is FailureKind.REFUSED
     assert result.attempts == 1  # a refused connection is an answer, not a hiccup
 
 
@@ -534,7 +546,8 @@ def test_a_check_never_raises(linkfarm: LinkFarm) -> None:
     results = check(urls)
     for url in urls:
         assert results[url].state is LinkState.ERROR, results[url]
-        assert (results[url].detail or "").startswith("invalid URL"), results[url]
+        assert results[url].kind is FailureKind.INVALID_URL, results[url]
+        assert "invalid URL" in (results[url].detail or ""), results[url]
 
 
 def test_an_unresolvable_name_is_dead_and_a_dns_failure_unreachable(linkfarm: LinkFarm) -> None:
@@ -548,10 +561,12 @@ def test_an_unresolvable_name_is_dead_and_a_dns_failure_unreachable(linkfarm: Li
     dead = results["http://gone.example/"]
     assert dead.state is LinkState.DEAD
     assert dead.detail == "no such host: gone.example"
+    assert dead.kind is FailureKind.DNS
     assert dead.attempts == 1
     flaky = results["http://flaky.example/"]
     assert flaky.state is LinkState.UNREACHABLE
-    assert (flaky.detail or "").startswith("DNS lookup failed")
+    assert "DNS lookup failed" in (flaky.detail or "")
+    assert flaky.kind is FailureKind.NETWORK  # DNS could not be asked: likelier our network than the name
     assert flaky.attempts == 2
 
 
@@ -561,6 +576,7 @@ def test_a_host_that_refuses_connections_is_not_asked_again_for_each_url(linkfar
     results = check(urls, host_concurrency=1)
     assert {r.state for r in results.values()} == {LinkState.UNREACHABLE}
     assert {r.detail for r in results.values()} == {"connection refused"}
+    assert {r.kind for r in results.values()} == {FailureKind.REFUSED}
     assert sorted(r.attempts for r in results.values()) == [0, 0, 0, 0, 1]
 
 
@@ -571,6 +587,32 @@ def test_all_unreachable_means_no_host_answered(linkfarm: LinkFarm) -> None:
     assert not all_unreachable(check([*closed, host.route("/ok", Reply())]))
     assert not all_unreachable(check(closed[:1]))  # one host down is that host's problem
     assert not all_unreachable({})
+    # two spellings of one host are one host
+    spellings = [closed[0], closed[0].replace("127.0.0.8", "127.0.8")]
+    assert not all_unreachable(check(spellings))
+
+
+def test_all_unreachable_reads_kinds_not_details() -> None:
+    def failed(url: str, kind: FailureKind | None, state: LinkState = LinkState.UNREACHABLE) -> LinkResult:
+        return LinkResult(url=url, state=state, kind=kind, detail="whatever the words")
+
+    a, b = "http://a.example/", "http://b.example/"
+    assert all_unreachable({a: failed(a, FailureKind.TIMEOUT), b: failed(b, FailureKind.DNS, LinkState.DEAD)})
+    assert all_unreachable({a: failed(a, FailureKind.NETWORK)})  # the local network is down: one is enough
+    assert not all_unreachable({a: failed(a, FailureKind.REFUSED)})
+    assert not all_unreachable({a: failed(a, FailureKind.REFUSED), b: failed(b, FailureKind.HTTP_STATUS)})
+    assert not all_unreachable({a: failed(a, FailureKind.REFUSED), b: failed(b, None, LinkState.OK)})
+    # no evidence either way: an address curator cannot request, a budget, a bug
+    c = "http://c.example/"
+    for kind in (FailureKind.INVALID_URL, FailureKind.BUDGET, FailureKind.INTERNAL):
+        other = failed(b, kind, LinkState.ERROR)
+        assert not all_unreachable({a: failed(a, FailureKind.REFUSED), b: other}), kind  # one host is left
+        down = {a: failed(a, FailureKind.REFUSED), c: failed(c, FailureKind.TIMEOUT), b: other}
+        assert all_unreachable(down), kind
+        assert all_unreachable(
+            {a: failed(a, FailureKind.REFUSED), "http://c.example/": failed("http://c.example/", FailureKind.TIMEOUT),
+             b: failed(b, kind, LinkState.ERROR)}
+        ), kind
 
 
 def test_results_come_in_input_order_and_progress_sees_each_once(linkfarm: LinkFarm) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from curator.facts import LinkState
+from curator.facts import FailureKind, LinkState
 from curator.probes.links import _http11 as link_http
 from curator.probes.links._classify import classify_exception
 from curator.probes.links._http11 import Http11Pool, host_header, proxy_for, request_target
@@ -209,6 +209,41 @@ def test_a_reused_connection_that_fails_before_answering_is_retried_once_on_a_fr
     run(main())
 
 
+@pytest.mark.parametrize("pause", [0.0, 0.05], ids=["with-the-head", "while-idle"])
+def test_a_body_sent_in_reply_to_head_does_not_become_the_next_answer(pause: float) -> None:
+    """A server that answers HEAD with a body: the stray bytes must not be read as the next answer. They
+    come with the head (in one write: h11 keeps them after the HEAD answer), or later, while the connection
+    waits idle in the pool."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        while True:
+            head = await _read_request(reader)
+            server.requests.append(head)
+            if head.startswith(b"HEAD"):
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 25\r\n\r\n")
+                if pause:
+                    await writer.drain()
+                    await asyncio.sleep(pause)
+                writer.write(b"HTTP/1.1 418 I'm a teapot\r\n\r\n"[:25])  # a body, looking like an answer
+            else:
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nget")
+            await writer.drain()
+
+    server = RawServer(handler)
+
+    async def main() -> None:
+        async with server:
+            pool = _pool()
+            assert await _get(pool, server.port, "HEAD") == (200, b"")
+            await asyncio.sleep(pause * 3)
+            assert await _get(pool, server.port, "GET") == (200, b"get")
+            assert await _get(pool, server.port, "GET") == (200, b"get")  # that connection serves on
+            await pool.aclose()
+        assert server.connections == 2  # the connection that carried the stray body was not reused
+
+    run(main())
+
+
 def test_a_fresh_connection_closed_without_an_answer_is_an_error_not_a_retry() -> None:
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
         await _read_request(reader)
@@ -240,9 +275,31 @@ def test_a_body_cut_short_is_a_protocol_error() -> None:
     async def main() -> None:
         async with server:
             pool = _pool()
-            with pytest.raises(link_http.RemoteProtocolError):
+            with pytest.raises(link_http.RemoteProtocolError) as info:
                 await _get(pool, server.port)
             await pool.aclose()
+        assert classify_exception(info.value).kind is FailureKind.REFUSED  # cut short: no whole answer
+
+    run(main())
+
+
+def test_an_answer_that_is_not_http_is_a_protocol_error() -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        await _read_request(reader)
+        writer.write(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
+        await writer.drain()
+
+    server = RawServer(handler)
+
+    async def main() -> None:
+        async with server:
+            pool = _pool()
+            with pytest.raises(link_http.RemoteProtocolError) as info:
+                await _get(pool, server.port)
+            await pool.aclose()
+        failure = classify_exception(info.value)
+        assert (failure.state, failure.kind) == (LinkState.ERROR, FailureKind.PROTOCOL)
+        assert failure.detail.startswith("invalid HTTP response")
 
     run(main())
 

@@ -10,7 +10,7 @@ import socket
 import pytest
 
 from curator.config import LinkSettings
-from curator.facts import LinkState
+from curator.facts import FailureKind, LinkState
 from curator.probes.links import check_links_sync
 from curator.probes.links._netguard import AddressRefused, NameNotResolved, NetGuard, address_problem, parse_address
 from tests.support.linkfarm import LinkFarm, Reply
@@ -40,6 +40,13 @@ from tests.support.linkfarm import LinkFarm, Reply
         ("240.0.0.1", "reserved"),
         ("255.255.255.255", "reserved"),
         ("192.0.2.1", "private"),  # documentation range
+        ("192.0.0.8", "reserved"),  # IETF protocol assignments, 192.0.0.0/24, all of it
+        ("192.0.0.9", "reserved"),
+        ("192.0.0.10", "reserved"),
+        ("192.0.0.255", "reserved"),
+        ("::ffff:192.0.0.8", "reserved"),
+        ("fec0::1", "site-local"),  # deprecated site-local, fec0::/10
+        ("feff:ffff::1", "site-local"),
         ("::ffff:127.0.0.1", "loopback"),  # IPv4-mapped
         ("::ffff:169.254.169.254", "link-local"),
         ("::ffff:10.0.0.1", "private"),
@@ -152,6 +159,7 @@ def test_loopback_is_refused_by_default_and_allowed_on_request(linkfarm: LinkFar
     refused = check_links_sync([url], settings())[url]
     assert refused.state is LinkState.REFUSED
     assert refused.detail == "127.0.0.2 is a loopback address"
+    assert refused.kind is FailureKind.POLICY
     assert host.hits() == []  # refused before connecting
     assert check_links_sync([url], settings(), allow_private_hosts=True)[url].state is LinkState.OK
     allowed = LinkSettings(allow_private_hosts=True, timeout=2, retries=0)
@@ -169,6 +177,7 @@ def test_a_redirect_to_a_refused_address_is_refused_and_never_requested(linkfarm
     assert results[url].state is LinkState.REFUSED
     assert results[url].detail == f"redirected to {inside}: 127.0.0.3 is a loopback address"
     assert results[url].final_url == inside
+    assert results[url].kind is FailureKind.POLICY
     assert [h.status for h in results[url].redirects] == [302]
     assert private.hits() == []
     assert results[metadata].state is LinkState.REFUSED

@@ -11,7 +11,7 @@ import pytest
 import trustme
 
 from curator.config import LinkSettings
-from curator.facts import LinkResult, LinkState
+from curator.facts import FailureKind, LinkResult, LinkState
 from curator.probes.links import check_links_sync
 from curator.probes.links._netguard import NetGuard
 from tests.support.linkfarm import Host, LinkFarm, Reply
@@ -66,6 +66,7 @@ def test_an_untrusted_certificate_is_a_tls_error(linkfarm: LinkFarm, ca: trustme
     url = host.route("/secure", Reply())
     result = check(url)
     assert result.state is LinkState.TLS_ERROR
+    assert result.kind is FailureKind.TLS
     assert (result.detail or "").startswith("certificate not accepted:")
     assert "certificate" in (result.detail or "")[len("certificate not accepted:") :]
     assert result.attempts == 1

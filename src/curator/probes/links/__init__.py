@@ -4,8 +4,9 @@ The public face is here; everything else in this package is private. What serves
 `_checker` (per-host gates, HEAD/GET strategy, redirects followed by hand, retries, `Retry-After`) sends it
 through `_http11` (curator's own keep-alive HTTP/1.1 client, built on the asyncio protocol in `_protocol`),
 whose every new connection goes through the address guard of `_netguard`. `_classify` turns statuses,
-pages and exceptions into states. Only requests through a proxy, or to a host name that needs IDNA
-encoding, take the httpx path in `_proxy`.
+pages and exceptions into states (and sets each failure's `FailureKind`). Only requests through a
+proxy take the httpx path in `_proxy`; host names are requested in their canonical spelling
+(`urls.canonical_host`: IDNA names as `xn--` labels), which the checker's own client sends as they are.
 """
 
 from curator.probes.links._checker import (

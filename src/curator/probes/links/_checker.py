@@ -1,22 +1,27 @@
 """The link checker: every URL → one LinkResult. The only code that requests link hosts.
 
 A default request goes through the checker's own keep-alive HTTP/1.1 client (`_http11`: idle connections
-per origin, every new connection behind the address guard of `_netguard`). Only requests through a proxy,
-and to host names that need IDNA encoding, go through httpx's transport with a pool per origin behind the
-same guard (`_proxy`, imported only then).
+per origin, every new connection behind the address guard of `_netguard`). Only requests through a proxy
+go through httpx's transport with a pool per origin behind the same guard (`_proxy`, imported only then).
+Hosts are keyed, and requested, in their canonical spelling (`urls.canonical_host`): every spelling of a
+host shares its gate, its connections, its budget and its `links.hosts` entry.
 Requests are limited globally (`links.concurrency`) and per host
 (`links.host_concurrency`, `links.host_interval`, overridable per host under `links.hosts`). A URL is asked
 with HEAD first and with GET when the answer is one servers give when they mishandle HEAD; GET reads at most
 `links.max_bytes` of the page, enough for its `<title>`. Redirects are followed by hand, so every hop passes
 the address guard (`netguard`) and is recorded. Transient failures are retried with exponential backoff and
-jitter (tenacity); a `Retry-After` pauses every request to that host. A check never raises: whatever happens
-becomes a state. Probes do not judge: the rules in `curator.rules.links` turn results into findings.
+jitter (tenacity); a `Retry-After` pauses every request to that host. A host may take `links.host_budget`
+seconds in all and the run `links.run_budget`; then, or when a host asks to wait longer than curator
+waits, the links not yet requested end at once (state blocked, kind BUDGET). A check never raises:
+whatever happens becomes a state and, for a failure, a `FailureKind`, set where it happens. Probes do not
+judge: the rules in `curator.rules.links` turn results into findings.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import random
 import re
 import ssl
@@ -26,24 +31,24 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, urljoin, urlsplit, urlunsplit
 
 from curator import PROJECT_URL, __version__
 from curator.config import HostSettings, LinkSettings
-from curator.facts import Hop, LinkResult, LinkState
+from curator.facts import FailureKind, Hop, LinkResult, LinkState
 from curator.probes.links._classify import (
     HEAD_FALLBACK,
     HEAD_UNSUPPORTED,
-    LOCAL_NETWORK_PREFIXES,
     PERMANENT_REDIRECTS,
     REDIRECT_STATUSES,
     RETRY_STATUSES,
     Failure,
     bot_wall,
     classify_exception,
+    clean_text,
+    clean_url,
     decode_page,
     extract_title,
-    is_connect_level,
     now_utc,
     parse_retry_after,
     state_for_status,
@@ -58,8 +63,9 @@ from curator.probes.links._http11 import (
     request_target,
 )
 from curator.probes.links._netguard import NetGuard
+from curator.urls import canonical_host
 
-if TYPE_CHECKING:  # httpx is imported only for proxies, IDNA host names and cookies: it costs start-up time
+if TYPE_CHECKING:  # httpx is imported only for proxies and cookies: it costs start-up time
     import httpx
     from tenacity import RetryCallState
 
@@ -72,7 +78,10 @@ DEFAULT_BACKOFF = 1.0  # first retry after about this many seconds, then doublin
 DEFAULT_BACKOFF_MAX = 30.0
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 _CHUNK = 16 * 1024
-_BAD_HOST = re.compile(r"[\s<>\"{}|\\^`/?#@]|\.\.")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Results that say nothing about the network: the URL could not be requested, or was not (a budget ran
+# out), or curator failed.
+_NO_EVIDENCE = frozenset({FailureKind.INVALID_URL, FailureKind.BUDGET, FailureKind.INTERNAL})
 
 
 def default_user_agent() -> str:
@@ -145,14 +154,24 @@ def check_links_sync(
 
 def all_unreachable(results: Mapping[str, LinkResult]) -> bool:
     """True when no host at all could be reached: every URL checked in this run failed before any server
-    answered (DNS, refused or timed-out connections), across at least two hosts or with an error that says
-    the network itself is down. The caller then says "no host could be reached", exits 2 and records
-    nothing. Cached and invalid URLs are not evidence either way; no evidence → False."""
-    checked = [r for r in results.values() if not r.from_cache and not (r.detail or "").startswith("invalid URL")]
-    if not checked or not all(is_connect_level(r) for r in checked):
+    answered (`FailureKind.before_answer`: DNS, refused, reset or timed-out connections), across at least
+    two hosts or with a failure that says the local network itself is down (`FailureKind.NETWORK`). The
+    caller then says "no host could be reached", exits 2 and records nothing. Cached results, URLs that
+    could not be requested, links a budget left unchecked and internal errors are not evidence either way;
+    no evidence → False."""
+    checked = [r for r in results.values() if not r.from_cache and r.kind not in _NO_EVIDENCE]
+    if not checked or not all(r.kind is not None and r.kind.before_answer for r in checked):
         return False
-    hosts = {urlsplit(r.url).hostname for r in checked}
-    return len(hosts) >= 2 or any((r.detail or "").startswith(LOCAL_NETWORK_PREFIXES) for r in checked)
+    hosts = {_host_key(r.url) for r in checked}
+    return len(hosts) >= 2 or any(r.kind is FailureKind.NETWORK for r in checked)
+
+
+def _host_key(url: str) -> str | None:
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return canonical_host(host) if host else None
 
 
 # ---------------------------------------------------------------------------------------------- internals
@@ -162,9 +181,33 @@ class _HostGate:
     """Per-host politeness: at most `concurrency` requests at once, `interval` seconds between starts, and
     no request at all before `paused_until` (a Retry-After)."""
 
-    __slots__ = ("accept", "concurrency", "get_first", "headers", "interval", "next_start", "paused_until", "sem")
+    __slots__ = (
+        "accept",
+        "budget",
+        "busy",
+        "busy_since",
+        "concurrency",
+        "ended",
+        "get_first",
+        "headers",
+        "host",
+        "interval",
+        "next_start",
+        "paused_until",
+        "sem",
+        "spent",
+    )
 
-    def __init__(self, concurrency: int, interval: float, headers: dict[str, str], accept: frozenset[int]):
+    def __init__(
+        self,
+        host: str,
+        concurrency: int,
+        interval: float,
+        headers: dict[str, str],
+        accept: frozenset[int],
+        budget: float,
+    ):
+        self.host = host  # canonical
         self.concurrency = concurrency
         self.sem = asyncio.Semaphore(concurrency)
         self.interval = interval
@@ -173,11 +216,24 @@ class _HostGate:
         self.headers = list(headers.items())  # built once
         self.accept = accept
         self.get_first = False  # the host answered HEAD with 405/501: ask it with GET from now on
+        # The host's time budget: seconds with a request of it in flight, plus the pauses it asked for.
+        self.budget = budget
+        self.spent = 0.0
+        self.busy = 0  # requests in flight
+        self.busy_since = 0.0
+        self.ended: str | None = None  # why no further request goes to this host
 
-    async def enter(self, clock: Callable[[], float], sleep: Sleep) -> None:
+    async def enter(
+        self, clock: Callable[[], float], sleep: Sleep, stopped: Callable[[_HostGate], str | None]
+    ) -> None:
+        """A turn to send; `_NotCheckedError` instead once `stopped` says why not (a budget ran out while
+        this request waited), so that a link that will not be requested takes no interval slot."""
         await self.sem.acquire()
         try:
             while True:
+                why = stopped(self)
+                if why is not None:
+                    raise _NotCheckedError(why)
                 current = clock()
                 start = max(current, self.next_start, self.paused_until)
                 if start <= current:
@@ -191,8 +247,23 @@ class _HostGate:
     def leave(self) -> None:
         self.sem.release()
 
-    def pause(self, until: float) -> None:
+    def pause(self, now: float, until: float) -> None:
+        self.spent += max(until - max(now, self.paused_until), 0.0)  # a pause is time the host takes
         self.paused_until = max(self.paused_until, until)
+
+    def busy_start(self, now: float) -> None:
+        if self.busy == 0:
+            self.busy_since = now
+        self.busy += 1
+
+    def busy_end(self, now: float) -> None:
+        self.busy -= 1
+        if self.busy == 0:
+            self.spent += now - self.busy_since
+
+    def used(self, now: float) -> float:
+        """Seconds of the budget used by `now`, the requests still in flight included."""
+        return self.spent + (now - self.busy_since if self.busy else 0.0)
 
 
 class _HostDownError(Exception):
@@ -203,6 +274,13 @@ class _HostDownError(Exception):
         super().__init__(failure.detail)
 
 
+class _NotCheckedError(_HostDownError):
+    """A budget ran out (or the host asked to wait longer than curator will): nothing is sent."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(Failure(LinkState.BLOCKED, FailureKind.BUDGET, detail))
+
+
 @dataclass(slots=True)
 class _Answer:
     status: int
@@ -211,6 +289,7 @@ class _Answer:
     title: str | None = None
     body: str = ""
     retry_after: float | None = None
+    wait_refused: str | None = None  # why its Retry-After is not waited for (then nothing is retried)
 
 
 @dataclass(slots=True)
@@ -223,6 +302,7 @@ class _Outcome:
     title: str | None = None
     retryable: bool = False
     retry_after: float | None = None
+    kind: FailureKind | None = None
 
 
 @dataclass(slots=True)
@@ -231,6 +311,8 @@ class _Check:
     attempts: int = 0
     use_get: bool = False
     elapsed: float = 0.0
+    host: str = ""  # canonical, of the URL itself (a retry starts there)
+    last: _Outcome | None = None  # of the previous attempt: kept when a budget stops a retry
 
 
 class _Checker:
@@ -274,6 +356,18 @@ class _Checker:
         self.max_attempts = settings.retries + 1
         self.backoff = backoff
         self.backoff_max = backoff_max
+        self.run_started = clock()
+        self._stopped = self._not_checked  # bound once: every request waiting for its host holds it
+        # `links.hosts` by canonical host ("127.1", "Example.ORG." and "example.org" are one host)
+        self.overrides: dict[str, HostSettings] = {}
+        self.wildcards: list[tuple[str, HostSettings]] = []
+        for key, value in settings.hosts.items():
+            wildcard = key.startswith("*.")
+            name = canonical_host(key[2:] if wildcard else key) or key.lower()
+            if wildcard:
+                self.wildcards.append(("." + name, value))
+            else:
+                self.overrides[name] = value
 
     async def __aenter__(self) -> _Checker:
         return self
@@ -314,25 +408,57 @@ class _Checker:
             interval = self.settings.host_interval
             headers = dict(self.base_headers)
             accept: frozenset[int] = frozenset()
+            budget = self.settings.host_budget
             if override is not None:
                 concurrency = override.concurrency or concurrency
                 interval = override.interval if override.interval is not None else interval
                 headers.update((name.lower(), value) for name, value in override.headers.items())
                 accept = frozenset(override.accept)
-            gate = self.gates[host] = _HostGate(concurrency, interval, headers, accept)
+                budget = override.budget if override.budget is not None else budget
+            gate = self.gates[host] = _HostGate(host, concurrency, interval, headers, accept, budget)
         return gate
 
     def _host_settings(self, host: str) -> HostSettings | None:
-        hosts = self.settings.hosts
-        if not hosts:
-            return None
-        exact = hosts.get(host)
+        """The `links.hosts` entry of a (canonical) host: its own, else the closest `*.domain` one."""
+        exact = self.overrides.get(host)
         if exact is not None:
             return exact
-        for key, value in hosts.items():  # "*.example.com" covers every subdomain
-            if key.startswith("*.") and host.endswith(key[1:].lower()):
-                return value
+        best: tuple[str, HostSettings] | None = None
+        for suffix, value in self.wildcards:  # "*.example.com" covers every subdomain
+            if host.endswith(suffix) and (best is None or len(suffix) > len(best[0])):
+                best = (suffix, value)
+        return best[1] if best is not None else None
+
+    def _not_checked(self, gate: _HostGate) -> str | None:
+        """Why no further request may go to the gate's host (a budget is spent, or it asked to wait too
+        long), or None."""
+        if gate.ended is not None:
+            return gate.ended
+        now = self.clock()
+        run_budget = self.settings.run_budget
+        if now - self.run_started >= run_budget:
+            return f"the run took its whole time budget (links.run_budget, {run_budget:g} s)"
+        if gate.used(now) >= gate.budget:
+            gate.ended = f"{gate.host} took its whole time budget (links.host_budget, {gate.budget:g} s)"
+            return gate.ended
         return None
+
+    def _retry_after(self, gate: _HostGate, seconds: float) -> str | None:
+        """Honour a Retry-After: pause the host (nothing else starts meanwhile) and return None; or, when the
+        wait is longer than `retry_after_cap` or than what is left of the host's budget, end the host's
+        checks at once (no pause: nothing will be retried) and return why."""
+        now = self.clock()
+        cap = self.settings.retry_after_cap
+        left = min(gate.budget - gate.used(now), self.settings.run_budget - (now - self.run_started))
+        if seconds > cap:
+            why = f"Retry-After {seconds:.15g} s is over the {cap:.15g} s cap (links.retry_after_cap)"
+        elif seconds > left:
+            why = f"Retry-After {seconds:.15g} s is longer than the {max(left, 0.0):.3g} s left of the time budget"
+        else:
+            gate.pause(now, now + seconds)
+            return None
+        gate.ended = gate.ended or f"{gate.host} asked to wait longer than curator waits ({why})"
+        return why
 
     # -- one URL
 
@@ -341,34 +467,31 @@ class _Checker:
         try:
             outcome = await self._check(check)
         except Exception as exc:  # a bug of ours must not sink the other 4,999 checks
-            outcome = _Outcome(LinkState.ERROR, detail=f"internal error: {type(exc).__name__}: {exc}")
+            outcome = _Outcome(
+                LinkState.ERROR, detail=f"internal error: {type(exc).__name__}: {exc}", kind=FailureKind.INTERNAL
+            )
+        # what came from outside (Location headers, error texts) is stored without raw control characters
         return LinkResult(
             url=url,
             state=outcome.state,
             status=outcome.status,
-            final_url=outcome.final_url,
-            redirects=outcome.hops,
+            final_url=clean_url(outcome.final_url) if outcome.final_url is not None else None,
+            redirects=tuple([Hop(hop.status, clean_url(hop.url)) for hop in outcome.hops]) if outcome.hops else (),
             title=outcome.title,
             attempts=check.attempts,
             elapsed_ms=round(check.elapsed * 1000, 1),
-            detail=outcome.detail,
+            detail=clean_text(outcome.detail) if outcome.detail is not None else None,
+            kind=outcome.kind,
             checked_at=self.now(),
         )
 
     async def _check(self, check: _Check) -> _Outcome:
-        try:
-            target = strip_userinfo(check.url.strip())
-            parts = urlsplit(target)
-            valid = parts.scheme.lower() in {"http", "https"} and bool(parts.hostname)
-        except ValueError:
-            valid = False
-        if not valid:
-            return _Outcome(LinkState.ERROR, detail="invalid URL: not an absolute http(s) URL")
-        if _BAD_HOST.search(parts.hostname or ""):
-            return _Outcome(LinkState.ERROR, detail=f"invalid URL: bad host name {parts.hostname!r}")
-        target = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+        target, invalid = _request_url(check.url.strip())
+        if invalid is not None:
+            return _Outcome(LinkState.ERROR, detail=f"invalid URL: {invalid}", kind=FailureKind.INVALID_URL)
+        check.host = urlsplit(target).hostname or ""
         outcome = await self._attempt(check, target)
-        if not outcome.retryable or self.max_attempts == 1:
+        if self.max_attempts == 1 or not self._retry_wanted(check, outcome):
             return outcome  # the common case, kept off the retry machinery
         await self.sleep(self._delay(outcome, 1))
         from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt  # only ever needed here
@@ -376,12 +499,25 @@ class _Checker:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.max_attempts - 1),
             wait=lambda state: self._delay(state.outcome.result() if state.outcome else None, state.attempt_number + 1),
-            retry=retry_if_result(_retryable),
+            retry=retry_if_result(lambda outcome: self._retry_wanted(check, outcome)),
             sleep=self.sleep,
             retry_error_callback=_last_outcome,
         )
         outcome = await retrying(self._attempt, check, target)
         return outcome
+
+    def _retry_wanted(self, check: _Check, outcome: _Outcome) -> bool:
+        """Retryable, and a budget allows it (else the outcome says it was not retried, and why). Called
+        after every attempt that may be retried: it keeps the outcome for the next attempt to fall back on."""
+        check.last = outcome
+        if not outcome.retryable or check.attempts >= self.max_attempts:
+            return False
+        why = self._not_checked(self.gate(check.host))
+        if why is None:
+            return True
+        outcome.retryable = False
+        outcome.detail = f"{outcome.detail}; not retried: {why}"
+        return False
 
     def _delay(self, outcome: _Outcome | None, attempts: int) -> float:
         """The wait after `attempts` tries: exponential with jitter, or none when the host is paused by a
@@ -400,9 +536,10 @@ class _Checker:
         current = start_url
         method = "GET" if (check.use_get or self.want_titles) else "HEAD"
         while True:
-            parts = urlsplit(current)
-            host = (parts.hostname or "").lower()
-            origin = (parts.scheme.lower(), host, parts.port)
+            parts = urlsplit(current)  # made by `_request_url`: scheme, host and port are canonical
+            host = parts.hostname or ""
+            scheme = parts.scheme
+            origin = (scheme, host, parts.port or _DEFAULT_PORTS[scheme])
             gate = self.gate(host)
             visited.add((current, len(cookies.jar) if cookies is not None else 0))
             try:
@@ -411,6 +548,12 @@ class _Checker:
                 if isinstance(exc, _HostDownError):
                     failure = exc.failure
                     check.attempts -= 1  # nothing was sent: an earlier check of this origin answered for it
+                    previous = check.last
+                    if isinstance(exc, _NotCheckedError) and previous is not None and not hops:
+                        # a retry the budget does not allow: the last answer stands, and says so
+                        return dataclasses.replace(
+                            previous, detail=f"{previous.detail}; not retried: {failure.detail}", retryable=False
+                        )
                 else:
                     failure = classify_exception(exc, timeout=self.settings.timeout)
                 if (failure.connect_level and (last_attempt or not failure.retryable)) or (
@@ -418,7 +561,7 @@ class _Checker:
                 ):
                     self.down.setdefault(origin, failure)
                 detail = failure.detail
-                if hops and failure.state is LinkState.REFUSED:
+                if hops and failure.state in {LinkState.REFUSED, LinkState.BLOCKED}:
                     detail = f"redirected to {current}: {detail}"
                 return _Outcome(
                     failure.state,
@@ -426,6 +569,7 @@ class _Checker:
                     final_url=current if hops else None,
                     hops=tuple(hops),
                     retryable=failure.retryable and not isinstance(exc, _HostDownError),
+                    kind=failure.kind,
                 )
             status = answer.status
             method = answer.method
@@ -438,23 +582,22 @@ class _Checker:
             location = answer.headers.get("location") if status in REDIRECT_STATUSES else None
             if location:
                 hops.append(Hop(status, current))
+                location = _location(location)
                 try:
-                    following = urljoin(current, location.strip())
-                    nparts = urlsplit(following)
-                    ok_scheme = nparts.scheme.lower() in {"http", "https"} and bool(nparts.hostname)
+                    joined = urljoin(current, location)
                 except ValueError:
-                    ok_scheme = False
-                if not ok_scheme:
+                    joined = ""
+                following, invalid = _request_url(joined)
+                if invalid is not None:
+                    what = "a non-web address" if invalid == _NOT_WEB else "an invalid address"
                     return _Outcome(
                         LinkState.ERROR,
                         status,
-                        f"redirect to a non-web address: {location[:200]}",
+                        f"redirect to {what}: {location[:200]}",
                         current,
                         tuple(hops),
+                        kind=FailureKind.REDIRECT,
                     )
-                following = strip_userinfo(
-                    urlunsplit((nparts.scheme, nparts.netloc, nparts.path or "/", nparts.query, ""))
-                )
                 if len(hops) > self.settings.max_redirects:
                     return _Outcome(
                         LinkState.ERROR,
@@ -462,9 +605,12 @@ class _Checker:
                         f"too many redirects (more than {self.settings.max_redirects})",
                         following,
                         tuple(hops),
+                        kind=FailureKind.REDIRECT,
                     )
                 if (following, len(cookies.jar) if cookies is not None else 0) in visited:
-                    return _Outcome(LinkState.ERROR, status, "redirect loop", following, tuple(hops))
+                    return _Outcome(
+                        LinkState.ERROR, status, "redirect loop", following, tuple(hops), kind=FailureKind.REDIRECT
+                    )
                 current = following
                 continue
             return self._final(answer, current, hops, gate)
@@ -481,18 +627,16 @@ class _Checker:
         wall = bot_wall(status, answer.headers, answer.title, answer.body)
         chain = tuple(hops)
         if wall is not None:
-            return _Outcome(LinkState.BLOCKED, status, wall, url, chain, answer.title)
-        state, detail = state_for_status(status, gate.accept)
+            return _Outcome(LinkState.BLOCKED, status, wall, url, chain, answer.title, kind=FailureKind.BOT_WALL)
+        state, detail, kind = state_for_status(status, gate.accept)
         retryable = status in RETRY_STATUSES
-        if answer.retry_after is not None and answer.retry_after > self.settings.retry_after_cap:
+        if answer.wait_refused is not None:
             retryable = False
-            detail = (
-                f"{detail}; Retry-After {answer.retry_after:g} s is over the {self.settings.retry_after_cap:g} s cap"
-            )
+            detail = f"{detail}; {answer.wait_refused}"
         if state is LinkState.OK and chain and chain[0].status in PERMANENT_REDIRECTS:
             state = LinkState.REDIRECT
             detail = f"moved permanently ({chain[0].status})"
-        return _Outcome(state, status, detail, url, chain, answer.title, retryable, answer.retry_after)
+        return _Outcome(state, status, detail, url, chain, answer.title, retryable, answer.retry_after, kind)
 
     async def _request(
         self,
@@ -507,7 +651,7 @@ class _Checker:
         failure = self.down.get(origin)
         if failure is not None:
             raise _HostDownError(failure)
-        await gate.enter(self.clock, self.sleep)
+        await gate.enter(self.clock, self.sleep, self._stopped)  # refuses once a budget is spent
         if method == "HEAD" and gate.get_first:  # learnt while this request waited its turn
             method = "GET"
         try:
@@ -515,19 +659,24 @@ class _Checker:
                 failure = self.down.get(origin)  # found out while this request waited its turn
                 if failure is not None:
                     raise _HostDownError(failure)
+                if (why := self._not_checked(gate)) is not None:  # likewise
+                    raise _NotCheckedError(why)
                 started = self.clock()
+                gate.busy_start(started)
                 try:
                     return await self._exchange(gate, method, url, parts, cookies)
                 finally:
-                    check.elapsed += self.clock() - started
+                    ended = self.clock()
+                    gate.busy_end(ended)
+                    check.elapsed += ended - started
         finally:
             gate.leave()
 
     async def _send(
         self, gate: _HostGate, method: str, url: str, parts: SplitResult, cookies: httpx.Cookies | None
     ) -> _Response:
-        """The request on its way: through the checker's own client, or through httpx for proxies and host
-        names that need IDNA encoding."""
+        """The request on its way: through the checker's own client, or through httpx for proxies (host names
+        are canonical, so ASCII, by now)."""
         headers = gate.headers
         if cookies is not None:
             header = _cookie_header(cookies, method, url)
@@ -570,7 +719,7 @@ class _Checker:
                     answer.retry_after = parse_retry_after(headers.get("retry-after"), self.now())
                     if answer.retry_after is not None:
                         # before this request leaves the host's gate: nothing else starts meanwhile
-                        gate.pause(self.clock() + min(answer.retry_after, self.settings.retry_after_cap))
+                        answer.wait_refused = self._retry_after(gate, answer.retry_after)
                 if "set-cookie" in headers:
                     cookies = _keep_cookies(cookies, method, url, status, response.raw_headers)
                 if method == "GET" and status not in REDIRECT_STATUSES and _worth_reading(headers, cap):
@@ -634,8 +783,40 @@ def _cookie_header(cookies: httpx.Cookies, method: str, url: str) -> str | None:
     return header
 
 
-def _retryable(outcome: _Outcome) -> bool:
-    return outcome.retryable
+_NOT_WEB = "not an absolute http(s) URL"
+_PRINTABLE_ASCII = "".join(chr(c) for c in range(0x21, 0x7F))
+
+
+def _location(value: str) -> str:
+    """A Location header as a URL: its bytes (headers are decoded as Latin-1) beyond printable ASCII, and
+    control characters, percent-encoded as browsers send them — the UTF-8 of a bidi control becomes
+    `%E2%80%AE`, never a raw control character in a stored URL or detail."""
+    return quote(value.strip().encode("latin-1", "replace"), safe=_PRINTABLE_ASCII)
+
+
+def _request_url(text: str) -> tuple[str, str | None]:
+    """The URL as curator requests it, and None; or "" and why it cannot be requested.
+
+    No credentials, no fragment, a path of at least "/", and scheme, host and port in their canonical form
+    (the host as `canonical_host` spells it, a default port left out): every spelling of one host shares
+    its gate, its connections and what is known of it."""
+    try:
+        parts = urlsplit(strip_userinfo(text))
+        scheme = parts.scheme.lower()
+        hostname = parts.hostname
+        port = parts.port
+    except ValueError as exc:
+        return "", str(exc)
+    if scheme not in _DEFAULT_PORTS or not hostname:
+        return "", _NOT_WEB
+    host = canonical_host(hostname)
+    if host is None:
+        return "", f"bad host name {hostname!r}"
+    if port == 0:
+        return "", "port 0"
+    name = f"[{host}]" if ":" in host else host
+    netloc = name if port is None or port == _DEFAULT_PORTS[scheme] else f"{name}:{port}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, "")), None
 
 
 def _last_outcome(state: RetryCallState) -> _Outcome:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from curator.facts import LinkResult, LinkState
+from curator.facts import FailureKind, LinkState
 from curator.probes.links import _http11 as link_http
 from curator.probes.links._netguard import AddressRefused, NameNotResolved
 
@@ -33,31 +33,12 @@ DEAD_STATUSES = frozenset({404, 410})
 BLOCKED_STATUSES = frozenset({401, 403, 429, 451, 999})
 TITLE_MAX = 300
 
-# Details of failures that happened before any server answered. `all_unreachable` reads them.
-DETAIL_REFUSED_CONNECTION = "connection refused"
-DETAIL_CONNECT_TIMEOUT = "connection timed out"
-DETAIL_NET_UNREACHABLE = "network unreachable"
-DETAIL_HOST_UNREACHABLE = "host unreachable"
-DETAIL_NO_SUCH_HOST = "no such host"
-DETAIL_DNS_FAILED = "DNS lookup failed"
-CONNECT_LEVEL_PREFIXES = (
-    DETAIL_REFUSED_CONNECTION,
-    DETAIL_CONNECT_TIMEOUT,
-    DETAIL_NET_UNREACHABLE,
-    DETAIL_HOST_UNREACHABLE,
-    DETAIL_NO_SUCH_HOST,
-    DETAIL_DNS_FAILED,
-    "could not connect",
-)
-# Failures that say the network itself is down rather than one host.
-LOCAL_NETWORK_PREFIXES = (DETAIL_NET_UNREACHABLE, DETAIL_DNS_FAILED)
-
-
 @dataclass(frozen=True, slots=True)
 class Failure:
     """What an exception during a request means."""
 
     state: LinkState
+    kind: FailureKind
     detail: str
     retryable: bool = False
     connect_level: bool = False  # nothing was sent: the host could not be reached at all
@@ -98,67 +79,87 @@ def classify_exception(exc: BaseException, *, timeout: float | None = None) -> F
     timeout_error = _error_types("TimeoutException", own=(TimeoutError,))
     protocol_error = _error_types("RemoteProtocolError", own=(link_http.RemoteProtocolError,))
     io_error = _error_types("ReadError", "WriteError", own=(link_http.ReadError, link_http.WriteError))
+    # not every ValueError: one raised by curator's own code is a bug, not a URL it cannot request
     request_error = _error_types(
-        "UnsupportedProtocol", "InvalidURL", "LocalProtocolError", own=(link_http.LocalProtocolError, ValueError)
+        "UnsupportedProtocol", "InvalidURL", "LocalProtocolError", own=(link_http.LocalProtocolError,)
     )
     for e in chain:
         if isinstance(e, AddressRefused):
-            return Failure(LinkState.REFUSED, e.detail)
+            return Failure(LinkState.REFUSED, FailureKind.POLICY, e.detail)
         if isinstance(e, NameNotResolved):
             if e.unknown:
-                return Failure(LinkState.DEAD, f"{DETAIL_NO_SUCH_HOST}: {e.host}", connect_level=True)
-            return Failure(LinkState.UNREACHABLE, f"{DETAIL_DNS_FAILED}: {e}", retryable=True, connect_level=True)
+                return Failure(LinkState.DEAD, FailureKind.DNS, f"no such host: {e.host}", connect_level=True)
+            # DNS could not be asked (or gave no answer): the resolver, i.e. the local network, is the
+            # likelier culprit than the name, as when the machine is offline
+            return Failure(
+                LinkState.UNREACHABLE,
+                FailureKind.NETWORK,
+                f"DNS lookup failed: {e}",
+                retryable=True,
+                connect_level=True,
+            )
         if isinstance(e, ssl.SSLCertVerificationError):
             reason = e.verify_message or e.reason or str(e)
-            return Failure(LinkState.TLS_ERROR, f"certificate not accepted: {reason}")
+            return Failure(LinkState.TLS_ERROR, FailureKind.TLS, f"certificate not accepted: {reason}")
         if isinstance(e, ssl.SSLError):
-            return Failure(LinkState.TLS_ERROR, f"TLS handshake failed: {e.reason or e}")
+            return Failure(LinkState.TLS_ERROR, FailureKind.TLS, f"TLS handshake failed: {e.reason or e}")
     connect_phase = any(isinstance(e, connect_error) for e in chain)
+    unreachable = LinkState.UNREACHABLE
     if any(isinstance(e, connect_timeout) for e in chain):
-        return Failure(LinkState.UNREACHABLE, DETAIL_CONNECT_TIMEOUT, retryable=True, connect_level=True)
+        return Failure(unreachable, FailureKind.TIMEOUT, "connection timed out", retryable=True, connect_level=True)
     if any(isinstance(e, timeout_error) for e in chain):
         after = f" after {timeout:g} s" if timeout else ""
-        return Failure(LinkState.UNREACHABLE, f"timed out{after}", retryable=True)
+        return Failure(unreachable, FailureKind.TIMEOUT, f"timed out{after}", retryable=True)
     for e in chain:
         code = getattr(e, "errno", None)
         if code == errno.ECONNREFUSED:
-            return Failure(LinkState.UNREACHABLE, DETAIL_REFUSED_CONNECTION, connect_level=True)
+            return Failure(unreachable, FailureKind.REFUSED, "connection refused", connect_level=True)
         if code == errno.ENETUNREACH:
-            return Failure(LinkState.UNREACHABLE, DETAIL_NET_UNREACHABLE, retryable=True, connect_level=True)
-        if code == errno.EHOSTUNREACH:
-            return Failure(LinkState.UNREACHABLE, DETAIL_HOST_UNREACHABLE, retryable=True, connect_level=True)
+            return Failure(unreachable, FailureKind.NETWORK, "network unreachable", retryable=True, connect_level=True)
+        if code == errno.EHOSTUNREACH:  # one host's route (a router said so), not the local network
+            return Failure(unreachable, FailureKind.REFUSED, "host unreachable", retryable=True, connect_level=True)
         if code in {errno.ECONNRESET, errno.EPIPE, errno.ECONNABORTED}:
-            return Failure(LinkState.UNREACHABLE, "connection reset", retryable=True, connect_level=connect_phase)
+            return Failure(
+                unreachable, FailureKind.REFUSED, "connection reset", retryable=True, connect_level=connect_phase
+            )
     if connect_phase:
-        return Failure(LinkState.UNREACHABLE, f"could not connect: {exc}", retryable=True, connect_level=True)
+        return Failure(
+            unreachable, FailureKind.REFUSED, f"could not connect: {exc}", retryable=True, connect_level=True
+        )
     for e in chain:
         if isinstance(e, protocol_error):
             text = str(e)
             if "disconnected" in text.lower() or "closed" in text.lower():
-                return Failure(LinkState.UNREACHABLE, "server closed the connection without answering", True)
-            return Failure(LinkState.ERROR, f"invalid HTTP response: {text}")
+                return Failure(
+                    unreachable, FailureKind.REFUSED, "server closed the connection without answering", True
+                )
+            return Failure(LinkState.ERROR, FailureKind.PROTOCOL, f"invalid HTTP response: {text}")
         if isinstance(e, io_error):
-            return Failure(LinkState.UNREACHABLE, "connection reset", retryable=True)
+            return Failure(unreachable, FailureKind.REFUSED, "connection reset", retryable=True)
         if isinstance(e, request_error):
-            return Failure(LinkState.ERROR, f"invalid URL: {e}")
-    return Failure(LinkState.ERROR, f"unexpected error: {type(exc).__name__}: {exc}")
+            return Failure(LinkState.ERROR, FailureKind.INVALID_URL, f"invalid URL: {e}")
+    return Failure(LinkState.ERROR, FailureKind.INTERNAL, f"unexpected error: {type(exc).__name__}: {exc}")
 
 
-def state_for_status(status: int, accept: frozenset[int] = frozenset()) -> tuple[LinkState, str | None]:
-    """The state of a final (non-redirect) answer. Bot walls are judged separately (`bot_wall`)."""
+def state_for_status(
+    status: int, accept: frozenset[int] = frozenset()
+) -> tuple[LinkState, str | None, FailureKind | None]:
+    """The state, detail and failure kind of a final (non-redirect) answer. Bot walls are judged
+    separately (`bot_wall`)."""
     if status in accept or 200 <= status < 300:
-        return LinkState.OK, None
+        return LinkState.OK, None, None
+    failing = FailureKind.HTTP_STATUS
     if status in DEAD_STATUSES:
-        return LinkState.DEAD, f"HTTP {status}"
+        return LinkState.DEAD, f"HTTP {status}", failing
     if status == 429:
-        return LinkState.BLOCKED, "HTTP 429: rate limited"
+        return LinkState.BLOCKED, "HTTP 429: rate limited", failing
     if status in BLOCKED_STATUSES:
-        return LinkState.BLOCKED, f"HTTP {status}: the site refuses automated requests"
+        return LinkState.BLOCKED, f"HTTP {status}: the site refuses automated requests", failing
     if status == 408:
-        return LinkState.UNREACHABLE, "HTTP 408: the server timed out"
+        return LinkState.UNREACHABLE, "HTTP 408: the server timed out", failing
     if status in REDIRECT_STATUSES:
-        return LinkState.ERROR, f"HTTP {status} without a usable Location"
-    return LinkState.ERROR, f"HTTP {status}"
+        return LinkState.ERROR, f"HTTP {status} without a usable Location", FailureKind.REDIRECT
+    return LinkState.ERROR, f"HTTP {status}", failing
 
 
 _CHALLENGE_TITLES = (
@@ -200,7 +201,14 @@ def bot_wall(status: int, headers: Mapping[str, str], title: str | None, body: s
     return None
 
 
-_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
+# Title extraction finds tags without backtracking (a page of repeated "<title" cost seconds with a lazy
+# `.*?` regex): the opening and closing tag names are literals, the rest is str.find.
+_TITLE_OPEN = re.compile(r"<title(?=[\s/>])", re.I)
+_TITLE_CLOSE = re.compile(r"</title(?=[\s/>])", re.I)
+_TITLE_SCAN = 8 * TITLE_MAX  # raw characters of a title looked at, entities and whitespace included
+_DIGITS = re.compile(r"[0-9]+")
+# What a fact stored from outside text may not carry raw: C0, DEL, C1, and the bidirectional controls.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
@@ -231,15 +239,55 @@ def decode_page(data: bytes, charset: str | None) -> str:
 
 
 def extract_title(text: str) -> str | None:
-    """The page's <title>: entities unescaped, whitespace collapsed, control characters dropped, capped."""
-    match = _TITLE.search(text)
-    if match is None:
+    """The page's <title>: entities unescaped, whitespace collapsed, control characters dropped, capped.
+
+    Linear in the page: the first `<title…>`, then the first `</title` after it; of several opening tags
+    before that, the last one counts (`<title><title>Name</title>` is "Name"). No closing tag: no title.
+    """
+    opening = _TITLE_OPEN.search(text)
+    if opening is None:
         return None
-    title = _CONTROL.sub(" ", html.unescape(match.group(1)))
+    start = text.find(">", opening.end())
+    if start < 0:
+        return None
+    closing = _TITLE_CLOSE.search(text, start + 1)
+    if closing is None:
+        return None
+    end = closing.start()
+    last = None
+    for last in _TITLE_OPEN.finditer(text, start + 1, end):  # noqa: B007  (only the last one is wanted)
+        pass
+    if last is not None:
+        inner = text.find(">", last.end(), end)
+        if inner >= 0:
+            start = inner
+    raw = text[start + 1 : min(end, start + 1 + _TITLE_SCAN)]
+    title = _CONTROL.sub(" ", html.unescape(raw))
     title = " ".join(title.split())
     if len(title) > TITLE_MAX:
         title = title[: TITLE_MAX - 1].rstrip() + "\u2026"
     return title or None
+
+
+def clean_text(text: str) -> str:
+    """Outside text (a header, an error message) made safe to store: control and bidirectional
+    characters written as escapes (ESC → `\\x1b`), so no fact carries raw terminal or bidi codes."""
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def clean_url(url: str) -> str:
+    """A URL from outside (a Location header) made safe to store: control and bidirectional characters
+    percent-encoded, which keeps it the same address."""
+    if not _UNSAFE.search(url):
+        return url
+    return _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), url)
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
@@ -247,7 +295,7 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if _DIGITS.fullmatch(value):  # ASCII digits only: str.isdigit also accepts "²", which float() refuses
         return float(value)
     try:
         when = parsedate_to_datetime(value)
@@ -265,13 +313,6 @@ def strip_userinfo(url: str) -> str:
         return url
     netloc = parts.netloc.rsplit("@", 1)[1]
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
-def is_connect_level(result: LinkResult) -> bool:
-    """The check failed before any server answered (DNS, refused or timed-out connection)."""
-    return result.state in {LinkState.DEAD, LinkState.UNREACHABLE} and (result.detail or "").startswith(
-        CONNECT_LEVEL_PREFIXES
-    )
 
 
 def now_utc() -> datetime:

@@ -9,9 +9,11 @@ the checker CPU-bound. This client does the least a check needs:
 - new connections through the `NetGuard`: the name is resolved once, *every* address is checked, and the
   connection goes to a checked address; the Host header and TLS (SNI, certificate name) keep the name;
 - HTTP/1.1 framing by `h11` (chunked and close-delimited bodies, HEAD, 1xx/204/304, keep-alive decisions);
-- an idle connection that the server closed (end of file, reset, or bytes arriving unasked) is dropped,
-  not reused; a request that fails on a reused connection before any byte of the answer is sent once
-  more on a fresh connection (the server may close an idle connection at any moment);
+- an idle connection that the server closed (end of file, reset, or bytes arriving unasked — a body sent
+  in reply to HEAD, say) is dropped, not reused; so is one whose answer came with bytes beyond its end
+  (bytes that arrive only after the next request was sent cannot be told from its answer); a request
+  that fails on a reused connection before any byte of the answer is sent once more on a fresh
+  connection (the server may close an idle connection at any moment);
 - the TLS context is made on first use, from `SSL_CERT_FILE` / `SSL_CERT_DIR` when set, else certifi.
 
 No deadline lives here except the connect timeout: the caller wraps each exchange in one deadline.
@@ -233,7 +235,10 @@ class Response:
         self._released = True
         conn = self._conn
         h = conn.h11
-        if self._complete and h.our_state is h11.DONE and h.their_state is h11.DONE and not conn.buffer:
+        # Bytes beyond the answer — in the buffer, or already handed to h11, as a body sent in reply to HEAD
+        # comes — would be read as the next answer: such a connection is closed, not reused.
+        clean = not conn.buffer and not h.trailing_data[0]
+        if self._complete and h.our_state is h11.DONE and h.their_state is h11.DONE and clean:
             try:
                 h.start_next_cycle()
             except h11.LocalProtocolError:  # pragma: no cover  (both DONE: cannot happen)

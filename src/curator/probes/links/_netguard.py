@@ -34,6 +34,10 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 """`(host, port) -> addresses`; raises socket.gaierror when the name does not resolve."""
 
 _CGNAT = ipaddress.IPv4Network("100.64.0.0/10")
+# IETF protocol assignments (192.0.0.8 and others): the standard library calls only parts of it private.
+_IETF_PROTOCOL = ipaddress.IPv4Network("192.0.0.0/24")
+# Deprecated site-local IPv6 (RFC 3879): still routed inside some networks, never public.
+_SITE_LOCAL = ipaddress.IPv6Network("fec0::/10")
 _NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
 _DNS_CACHE_SECONDS = 300.0
 _DNS_FAILURE_CACHE_SECONDS = 2.0
@@ -89,6 +93,10 @@ def address_problem(address: IPAddress) -> str | None:
         return "multicast"
     if isinstance(address, ipaddress.IPv4Address) and address in _CGNAT:
         return "shared (carrier-grade NAT)"
+    if isinstance(address, ipaddress.IPv4Address) and address in _IETF_PROTOCOL:
+        return "reserved"
+    if isinstance(address, ipaddress.IPv6Address) and address in _SITE_LOCAL:
+        return "site-local"
     if address.is_reserved:
         return "reserved"
     if address.is_private:

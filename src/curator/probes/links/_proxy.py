@@ -1,6 +1,5 @@
 """The proxy path: the link checker's httpx transport, for what its own client (`_http11`) does not do —
-requests through a proxy, and host names that need IDNA encoding. Imported only when a run needs it
-(httpx and httpcore cost start-up time).
+requests through a proxy. Imported only when a run needs it (httpx and httpcore cost start-up time).
 
 One small connection pool per origin, each behind the address guard.
 
