@@ -14,10 +14,11 @@ import pytest
 from curator.catalog.load import load_catalog
 from curator.config import Config
 from curator.errors import ConfigError
-from curator.facts import LinkResult, LinkState, RepoMeta
+from curator.facts import FailureKind, LinkResult, LinkState, RepoMeta
 from curator.findings import Severity
 from curator.pipeline import build_report, gather, judge, link_urls, load_project, plan
 from tests.support.catalogs import tools_file, write_catalog
+from tests.support.linkfarm import LinkFarm, Reply
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 
@@ -124,3 +125,19 @@ def test_load_project_checks_rule_ids_against_the_registry(tmp_path: Path) -> No
     loaded, paths = load_project(config, state=tmp_path / "elsewhere.db")
     assert loaded.rules["dead-link"].severity == "error"
     assert paths.state == tmp_path / "elsewhere.db" and paths.catalog == tmp_path / "catalog"
+
+
+def test_links_a_budget_stopped_are_reported_but_not_recorded(tmp_path: Path, linkfarm: LinkFarm) -> None:
+    host = linkfarm.host("127.0.0.2")
+    urls = [host.route(f"/slow/{i}", Reply(status=200, title="slow", delay=0.6)) for i in range(4)]
+    entries = "".join(f"  - {{id: e{i}, name: E{i}, url: '{url}'}}\n" for i, url in enumerate(urls))
+    catalog = load_catalog(_catalog(tmp_path, entries))
+    config = Config.model_validate({"links": {"host_concurrency": 1, "host_budget": 0.5, "retries": 0}})
+    state = tmp_path / "state.db"
+    facts = gather(catalog, config, state_path=state, now=NOW, allow_private_hosts=True)
+    kinds = sorted(str(r.kind) for r in facts.links.values())
+    assert "budget" in kinds and len(facts.links) == 4
+    with sqlite3.connect(state) as db:
+        recorded = {row[0] for row in db.execute("select url from link_results")}
+    assert recorded == {u for u, r in facts.links.items() if r.kind is not FailureKind.BUDGET}
+    assert {f.rule for f in judge(catalog, config, facts)} >= {"link-not-checked"}

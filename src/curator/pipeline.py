@@ -24,7 +24,7 @@ from curator.catalog.load import Catalog
 from curator.catalog.occurrences import catalog_urls
 from curator.config import Config, ProjectPaths, load_config, resolve_paths
 from curator.errors import CuratorError
-from curator.facts import Facts, LinkResult, RepoMeta
+from curator.facts import Facts, FailureKind, LinkResult, RepoMeta
 from curator.findings import Finding
 from curator.markdown.readme import readme_facts
 from curator.report import LinkRow, Report
@@ -33,6 +33,7 @@ from curator.rules import RULES, RuleContext, run_rules
 from curator.state import Retention, StateDB
 from curator.urls import check_url, github_repo
 
+UNOBSERVED = frozenset({FailureKind.BUDGET, FailureKind.INTERNAL})
 NO_NETWORK_MESSAGE = (
     "no host could be reached ({tried} links tried); is the network down? Nothing was recorded; "
     "the findings above are from the checks that need no network (`curator check --offline`)"
@@ -145,7 +146,9 @@ def gather(
         record_error: str | None = None
         try:
             with db.begin_run(now, kind="check") as run:
-                run.record_links(results.values())
+                # A link a budget stopped, or that curator failed on, was not observed: recording it would
+                # break (or start) its failure streak on no evidence.
+                run.record_links(r for r in results.values() if r.kind not in UNOBSERVED)
                 run.record_repos(fetch.metas.values())
                 run.finish(now)
         except CuratorError as exc:
