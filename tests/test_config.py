@@ -109,12 +109,21 @@ def test_unknown_keys_are_placed_at_the_key(here: Path, text: str, message: str)
     ("text", "message"),
     [
         ("links:\n  concurrency: lots\n", "curator.yaml:2:16: links.concurrency: Input should be a valid integer"),
-        ("links:\n  concurrency: 0\n", "curator.yaml:2:16: links.concurrency: Input should be greater than or equal to 1"),
+        (
+            "links:\n  concurrency: 0\n",
+            "curator.yaml:2:16: links.concurrency: Input should be greater than or equal to 1",
+        ),
         ("links:\n  timeout: 0\n", "curator.yaml:2:12: links.timeout: Input should be greater than 0"),
         ("rules:\n  dead-link: {severity: loud}\n", "curator.yaml:2:25: rules.dead-link.severity: Input should be"),
         ("ignore:\n  - rule: dead-link\n", "curator.yaml:2:5: ignore[0].reason: Field required"),
-        ("ignore:\n  - {rule: dead-link, reason: x}\n", "curator.yaml:2:31: ignore[0].reason: String should have at least 3"),
-        ("fix:\n  max_failing_share: 1.5\n", "curator.yaml:2:22: fix.max_failing_share: Input should be less than or equal to 1"),
+        (
+            "ignore:\n  - {rule: dead-link, reason: x}\n",
+            "curator.yaml:2:31: ignore[0].reason: String should have at least 3",
+        ),
+        (
+            "fix:\n  max_failing_share: 1.5\n",
+            "curator.yaml:2:22: fix.max_failing_share: Input should be less than or equal to 1",
+        ),
         ("render:\n  metrics:\n    tools: [likes]\n", "curator.yaml:3:13: render.metrics.tools[0]: Input should be"),
     ],
 )
@@ -162,9 +171,7 @@ def test_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
 
 def test_command_line_paths_win(tmp_path: Path) -> None:
     config, found = load_config(write(tmp_path, "catalog: data\n"))
-    paths = resolve_paths(
-        config, found, catalog=Path("/c"), readme=Path("r.md"), state=Path("s.db")
-    )
+    paths = resolve_paths(config, found, catalog=Path("/c"), readme=Path("r.md"), state=Path("s.db"))
     assert (paths.catalog, paths.readme, paths.state) == (Path("/c"), Path("r.md"), Path("s.db"))
 
 

@@ -50,7 +50,13 @@ def test_other_roles_are_rejected() -> None:
 
 def test_column_defaults() -> None:
     column = Column.model_validate(COLUMN)
-    assert (column.key, column.type, column.align, column.label, column.linked) == (None, "text", None, LinkEmoji, False)
+    assert (column.key, column.type, column.align, column.label, column.linked) == (
+        None,
+        "text",
+        None,
+        LinkEmoji,
+        False,
+    )
     assert LinkEmoji == "🔗"
 
 
@@ -77,7 +83,9 @@ def test_ids_that_are_slugs(ident: str) -> None:
 
 @pytest.mark.parametrize("ident", ["Widget", "two words", "-lead", "trail-", "a--b", "a-_b", "", "ü", "a" * 101])
 def test_ids_that_are_not_slugs(ident: str) -> None:
-    assert errors(Entry, {**ENTRY, "id": ident}) == [(("id",), "string_pattern_mismatch" if ident != "a" * 101 else "string_too_long")]
+    assert errors(Entry, {**ENTRY, "id": ident}) == [
+        (("id",), "string_pattern_mismatch" if ident != "a" * 101 else "string_too_long")
+    ]
 
 
 def test_field_keys_are_slugs_too() -> None:
@@ -124,4 +132,4 @@ def test_entry_defaults_and_immutability() -> None:
     assert (entry.url, entry.description, entry.links, entry.fields) == (None, None, [], {})
     assert CatalogFile.model_validate({"section": SECTION}).entries == []
     with pytest.raises(ValidationError):
-        entry.name = "Other"  # type: ignore[misc]
+        entry.name = "Other"

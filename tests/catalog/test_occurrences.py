@@ -18,10 +18,15 @@ def catalog(tmp_path: Path) -> Catalog:
         tmp_path,
         {
             "tools": section(
-                entry("llama", "LLaMA", "https://github.com/facebookresearch/llama", [
-                    ("LLaMA.cpp", "https://github.com/ggerganov/llama.cpp"),
-                    ("Paper", "hhttps://arxiv.org/abs/2302.13971"),
-                ]),
+                entry(
+                    "llama",
+                    "LLaMA",
+                    "https://github.com/facebookresearch/llama",
+                    [
+                        ("LLaMA.cpp", "https://github.com/ggerganov/llama.cpp"),
+                        ("Paper", "hhttps://arxiv.org/abs/2302.13971"),
+                    ],
+                ),
                 entry("nolink", "No link"),
                 entry("only-extra", "Only extra", links=[("Code", "https://WWW.Example.org/code/")]),
             ),

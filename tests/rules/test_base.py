@@ -74,9 +74,7 @@ def test_doc_is_the_cleaned_docstring_and_summary_its_first_paragraph() -> None:
         return ()
 
     with_doc = Rule("x", Severity.INFO, documented, network=False)
-    assert with_doc.doc == (
-        "The first paragraph\nruns over two lines.\n\nThe second paragraph says how to fix it."
-    )
+    assert with_doc.doc == ("The first paragraph\nruns over two lines.\n\nThe second paragraph says how to fix it.")
     assert with_doc.summary == "The first paragraph runs over two lines."
     without = Rule("y", Severity.INFO, undocumented, network=False)
     assert (without.doc, without.summary) == ("", "")

@@ -130,7 +130,9 @@ def test_offline_runs_skip_network_rules(tmp_path: Path, probe_rule: None) -> No
 
 
 def test_run_rules_applies_the_configuration(tmp_path: Path) -> None:
-    catalog = load(tmp_path, {"tools": section(entry("a", "A", "hhttps://a.example/"), entry("b", "B", "htps://b.example/"))})
+    catalog = load(
+        tmp_path, {"tools": section(entry("a", "A", "hhttps://a.example/"), entry("b", "B", "htps://b.example/"))}
+    )
     config = Config(
         rules={"malformed-url": RuleSettings(severity="info")},
         ignore=[Ignore(rule="malformed-url", entry="tools/b", reason="kept as printed")],

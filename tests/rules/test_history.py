@@ -22,14 +22,15 @@ def day(n: float) -> datetime:
 
 def test_no_rule_imports_the_state_database() -> None:
     # The policy lives here, pure; the state database only counts. No rule may reach into it.
-    offenders = []
+    offenders: list[str] = []
     for path in sorted(RULES_DIR.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = []
             if isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
             elif isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
+            else:
+                continue
             if any(n == "curator.state" or n.startswith("curator.state.") for n in names):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
