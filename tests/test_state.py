@@ -258,16 +258,6 @@ def test_times_in_other_zones_are_stored_as_utc(db: StateDB) -> None:
     assert since is not None and since.utcoffset() == timedelta(0)
 
 
-def test_is_confirmed_failure_is_a_pure_threshold_check() -> None:
-    since = day(0)
-    assert not is_confirmed_failure(LinkHistory(), now=day(10))
-    assert not is_confirmed_failure(LinkHistory(2, since), now=day(10))
-    assert is_confirmed_failure(LinkHistory(3, since), now=day(5))
-    assert not is_confirmed_failure(LinkHistory(3, since), now=day(4.99))
-    assert is_confirmed_failure(LinkHistory(1, since), now=day(0), failure_runs=1, failure_days=0)
-    assert is_confirmed_failure(LinkHistory(5, since), now=day(2), failure_runs=5, failure_days=2)
-
-
 # ── the cache ────────────────────────────────────────────────────────────────────────────────────────────
 
 
