@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from curator.bot.marker import read_state
-from curator.commands.pr import PrOptions, make_pr, run_pr
+from curator.commands.pr import PrOptions, Result, make_pr
 from curator.main import main
 from tests.support.catalogs import GOOD_SECTION
 from tests.support.fake_github import GOOD_TOKEN, FakeGithub
@@ -70,11 +70,10 @@ class Project:
             }
         )
 
-    def run(self, *args: str, now: datetime | None = None) -> int:
-        self.days += 1
-        return main(["pr", *args]) if now is None else main(["pr", *args])
+    def run(self, *args: str) -> int:
+        return main(["pr", *args])
 
-    def pr(self, **kw: object) -> object:
+    def pr(self, **kw: object) -> Result:
         self.days += 1
         return make_pr(PrOptions(**kw), now=T0 + timedelta(days=self.days))  # type: ignore[arg-type]
 
@@ -99,7 +98,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, api: FakeGithub, fa
 def test_first_pr_has_two_signed_commits_a_report_and_a_marker(project: Project) -> None:
     base = project.seed()
     result = project.pr()
-    assert str(result.action) == "open"  # type: ignore[attr-defined]
+    assert result.action == "open"
     host = project.host
     head = host.branch_sha(BRANCH)
     assert head is not None
@@ -111,8 +110,9 @@ def test_first_pr_has_two_signed_commits_a_report_and_a_marker(project: Project)
     assert "Curator-Run: " in first and "Curator-Run: " in log
     assert all(c in host.verified for c in commits)  # no author given: GitHub signed them
     files = host.files_at(BRANCH)
-    assert b"url: http://127.0.0.2" in files["catalog/tools.yaml"] and b"# keep this comment" in files["catalog/tools.yaml"]
-    assert b"| Typo |" in files["README.md"] or b"Typo" in files["README.md"]
+    catalog = files["catalog/tools.yaml"]
+    assert b"url: http://127.0.0.2" in catalog and b"# keep this comment" in catalog
+    assert b"Typo" in files["README.md"] and b"hhttp" not in files["README.md"]
     pull = host.pull(1)
     assert pull.state == "open" and pull.head == BRANCH and pull.base == "main"
     body = pull.body or ""
@@ -135,6 +135,190 @@ def test_an_unchanged_run_makes_no_write_request(project: Project) -> None:
     project.pr()
     project.reset_log()
     result = project.pr()
-    assert str(result.action) == "nothing"  # type: ignore[attr-defined]
+    assert result.action == "nothing"
     assert project.host.write_requests() == []
 
+
+
+def second_typo(project: Project) -> bytes:
+    url = "hhttps" + project.links.url("/ok/second").removeprefix("http")
+    return (project.entries(typo=False) + f"  - id: second\n    name: Second\n    url: {url}\n").encode()
+
+
+def test_a_base_that_moved_is_built_on_again(project: Project) -> None:
+    project.seed()
+    project.pr()
+    moved = project.host.advance_base({"docs/notes.md": b"notes\n"})
+    project.reset_log()
+    result = project.pr()
+    assert (result.action, result.decision.commit) == ("update", True)
+    head = project.host.branch_sha(BRANCH)
+    assert project.host.git("rev-list", "--count", f"{head}..{moved}").decode().strip() == "0"
+    assert project.host.files_at(BRANCH)["docs/notes.md"] == b"notes\n"
+    writes = project.writes()
+    assert writes[-1] == ("PATCH", f"/git/refs/heads/{BRANCH}") and len(writes) <= 12
+    assert ("PATCH", "/pulls/1") in writes
+    project.reset_log()
+    assert project.pr().action == "nothing" and project.host.write_requests() == []
+
+
+def test_dry_run_writes_nothing_and_prints_the_plan(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.seed()
+    assert project.run("--dry-run") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("action: open")
+    assert "\ntitle: curator: catalog maintenance\n" in out and "\nbody:\n**1 fix" in out
+    assert "\ndiff:\n--- a/catalog/tools.yaml" in out and "-    url: hhttp" in out and "+++ b/README.md" in out
+    assert project.host.write_requests() == [] and project.host.branch_sha(BRANCH) is None
+
+
+def test_after_a_merge_a_new_fix_gets_a_fresh_pr(project: Project) -> None:
+    project.seed()
+    project.pr()
+    project.host.merge_pull(1)
+    again = project.pr()
+    assert again.action == "nothing", (again.decision, again.desired.files.keys(), project.host.files_at("main"))
+    project.host.advance_base({"catalog/tools.yaml": second_typo(project)})
+    result = project.pr()
+    assert (result.action, result.number) == ("open", 2)
+    body = project.host.pull(2).body or ""
+    assert "tools/second" in body and "declined earlier" not in body
+    assert [f.entry for f, _ in result.desired.fixes] == ["tools/second"]
+
+
+def test_a_pr_made_moot_on_the_base_is_closed_and_its_branch_deleted(project: Project) -> None:
+    project.seed()
+    project.pr()
+    fixed = project.host.files_at(BRANCH)
+    project.host.advance_base({p: fixed[p] for p in ("catalog/tools.yaml", "README.md")})
+    project.reset_log()
+    result = project.pr()
+    assert result.action == "close"
+    pull = project.host.pull(1)
+    assert pull.state == "closed" and not pull.merged
+    assert [c.body for c in pull.comments][-1].startswith("Nothing is left to change")
+    assert BRANCH not in project.host.branches()
+    assert project.pr().action == "nothing"
+
+
+def test_declined_changes_are_not_proposed_again(project: Project) -> None:
+    project.seed()
+    project.pr()
+    project.host.close_pull(1)
+    # The typo fix was declined; the README's tables are still stale (with the typo as it is): that is new.
+    result = project.pr()
+    assert (result.action, result.number) == ("open", 2)
+    assert result.desired.fixes == [] and result.desired.readme is not None
+    body = project.host.pull(2).body or ""
+    assert body.startswith("**0 fixes, README regenerated")
+    assert "1 change declined earlier (closed without merging: #1) is left out" in body
+    assert "remove the `curator:state` comment" in body
+    files = project.host.files_at(BRANCH)
+    assert b"hhttp://" in files["catalog/tools.yaml"] and b"hhttp://" in files["README.md"]
+    project.host.close_pull(2)
+    project.reset_log()
+    assert project.pr().action == "nothing" and project.host.write_requests() == []  # only declined ones left
+
+
+def test_a_persons_commit_is_kept_said_once_and_labelled_until_the_label_goes(project: Project) -> None:
+    project.seed()
+    project.pr()
+    person = project.host.commit_as_person(BRANCH, {"catalog/extra.yaml": None, "NOTES.md": b"mine\n"})
+    project.reset_log()
+    result = project.pr()
+    assert result.action == "hand-off"
+    assert project.host.branch_sha(BRANCH) == person  # never overwritten
+    assert sorted(project.writes()) == sorted(
+        [("POST", "/issues/1/comments"), ("POST", "/issues/1/labels"), ("PATCH", "/pulls/1")]
+    )
+    pull = project.host.pull(1)
+    assert "curator: edited" in pull.labels and len(pull.comments) == 1
+    assert "What curator would change now: 1 fix, README regenerated" in pull.comments[0].body
+    state = read_state(pull.body)
+    assert state is not None and state.handed_off
+    project.reset_log()
+    assert project.pr().action == "nothing" and project.host.write_requests() == []  # never repeated
+    project.host.advance_base({"docs/more.md": b"x\n"})
+    assert project.pr().action == "nothing" and project.host.write_requests() == []
+
+    project.host.remove_label(1, "curator: edited")
+    result = project.pr()
+    assert result.action == "update"
+    assert "NOTES.md" not in project.host.files_at(BRANCH)
+    state = read_state(project.host.pull(1).body)
+    assert state is not None and not state.handed_off
+    assert len(project.host.pull(1).comments) == 1
+
+
+def test_json_output_and_github_output(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    project.seed()
+    output, summary = tmp_path / "out.txt", tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(output))
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert project.run("--format", "json") == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["action"] == "open" and doc["pr"] == {"number": 1, "url": f"https://github.com/{NAME}/pull/1"}
+    assert [f["entry"] for f in doc["fixes"]] == ["tools/typo"] and doc["needs_person"] == 0
+    assert output.read_text().splitlines() == [
+        "action=open",
+        "pull-request-number=1",
+        f"pull-request-url=https://github.com/{NAME}/pull/1",
+    ]
+    assert summary.read_text().startswith("## curator pull request\n\n**1 fix")
+
+
+def test_a_secondary_rate_limit_is_waited_out(project: Project) -> None:
+    project.seed()
+    project.host.secondary_writes = 2
+    waits: list[float] = []
+    result = make_pr(PrOptions(), now=T0, sleep=waits.append)
+    assert result.action == "open" and waits == [1.0, 1.0]
+    assert project.host.pull(1).state == "open"
+
+
+@pytest.mark.parametrize(
+    ("fault", "args", "message"),
+    [
+        ("deny_writes", (), "the workflow needs `permissions: contents: write` and `pull-requests: write`"),
+        ("deny_pull_creation", (), '"Allow GitHub Actions to create and approve pull requests" must be'),
+        ("missing", (), f"repository {NAME} not found on GitHub"),
+        ("bad_token", (), "GitHub rejected the token (401"),
+        ("no_token", (), "no GitHub token: set GITHUB_TOKEN"),
+        ("", ("--base", "nope"), "base branch 'nope' does not exist"),
+    ],
+)
+def test_each_error_has_its_message_and_exit_2(
+    project: Project,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    fault: str,
+    args: tuple[str, ...],
+    message: str,
+) -> None:
+    project.seed()
+    if fault == "bad_token":
+        monkeypatch.setenv("GITHUB_TOKEN", "ghp_" + "x" * 36)
+    elif fault == "no_token":
+        monkeypatch.delenv("GITHUB_TOKEN")
+    elif fault:
+        setattr(project.host, fault, True)
+    assert project.run(*args) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err, captured.err
+    assert GOOD_TOKEN not in captured.err + captured.out and "ghp_xxxx" not in captured.err
+
+
+def test_a_degraded_run_carries_only_the_typo_and_says_why(project: Project) -> None:
+    project.config += "fix:\n  max_failing_share: 0\n"
+    (project.root / "curator.yaml").write_text(project.config)
+    moved = project.links.url("/moved/page")
+    dead = project.links.url("/status/404/gone")
+    extra = f"  - id: moved\n    name: Moved\n    url: {moved}\n  - id: dead\n    name: Dead\n    url: {dead}\n"
+    project.seed(extra=extra)
+    result = project.pr()
+    assert [f.entry for f, _ in result.desired.fixes] == ["tools/typo"]
+    body = project.host.pull(1).body or ""
+    assert "Degraded run:" in body and "fix.max\\_failing\\_share" in body
+    assert moved.encode() in project.host.files_at(BRANCH)["catalog/tools.yaml"]

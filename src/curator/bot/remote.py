@@ -43,9 +43,9 @@ WRITE_PERMISSIONS = (
     "`permissions: contents: write` and `pull-requests: write`"
 )
 ACTIONS_PULLS = (
-    "GitHub refused to let GitHub Actions open the pull request in {repo} (403): turn on the repository (or "
-    'organisation) setting "Allow GitHub Actions to create and approve pull requests" (Settings → Actions → '
-    "General → Workflow permissions)"
+    "GitHub refused to let GitHub Actions open the pull request in {repo} (403): the repository (or "
+    "organisation) setting \"Allow GitHub Actions to create and approve pull requests\" must be turned on "
+    "(Settings → Actions → General → Workflow permissions)"
 )
 
 
