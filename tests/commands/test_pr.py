@@ -139,7 +139,6 @@ def test_an_unchanged_run_makes_no_write_request(project: Project) -> None:
     assert project.host.write_requests() == []
 
 
-
 def second_typo(project: Project) -> bytes:
     url = "hhttps" + project.links.url("/ok/second").removeprefix("http")
     return (project.entries(typo=False) + f"  - id: second\n    name: Second\n    url: {url}\n").encode()
