@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
@@ -45,6 +45,7 @@ class Desired:
     declined_left_out: int = 0
     refused: list[str] = field(default_factory=list)
     before: dict[str, str] = field(default_factory=dict)  # repository path → text on the base
+    base_files: dict[str, str] = field(default_factory=dict)  # path → blob SHA of every file on the base
 
     @property
     def fingerprints(self) -> list[str]:
@@ -125,7 +126,8 @@ def desired_changes(
             (root / readme_path).parent.mkdir(parents=True, exist_ok=True)
             (root / readme_path).write_bytes(remote.read_blob(files[readme_path]))
         history = had_history(paths.state)
-        return _run(root, config, paths.catalog, paths.readme, paths.state, base_sha, now, declined, history)
+        desired = _run(root, config, paths.catalog, paths.readme, paths.state, base_sha, now, declined, history)
+        return replace(desired, base_files=files)
 
 
 def _run(

@@ -89,7 +89,7 @@ def make_pr(opts: PrOptions, *, now: datetime | None = None, sleep: Callable[[fl
     desired = desired_changes(remote, base_sha, state=paths.state, now=now or datetime.now(UTC), declined=declined)
     branch_sha = remote.branch_head(branch)
     info = remote.branch_info(base_sha, branch_sha) if branch_sha else None
-    base_files = remote.tree_files(base_sha)
+    base_files = desired.base_files
     data = bodies.BodyInput(
         repo_url=remote.html_url,
         base_sha=base_sha,
