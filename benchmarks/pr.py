@@ -30,10 +30,11 @@ for _name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_pro
     os.environ.pop(_name, None)
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.0/8,localhost"
 
-from curator.commands.pr import PrOptions, make_pr  # noqa: E402
 from tests.support.catalogs import GOOD_SECTION  # noqa: E402
 from tests.support.fake_github import GOOD_TOKEN, FakeGithub  # noqa: E402
 from tests.support.linkfarm import link_farm  # noqa: E402
+
+from curator.commands.pr import PrOptions, make_pr  # noqa: E402
 
 NAME = "octo/awesome-list"
 README = "# Tools\n\n<!-- curator:begin tools -->\n<!-- curator:end tools -->\n"
