@@ -321,3 +321,55 @@ def test_a_degraded_run_carries_only_the_typo_and_says_why(project: Project) -> 
     body = project.host.pull(1).body or ""
     assert "Degraded run:" in body and "fix.max\\_failing\\_share" in body
     assert moved.encode() in project.host.files_at(BRANCH)["catalog/tools.yaml"]
+
+
+def test_a_degraded_run_never_shrinks_or_closes_an_open_pr(project: Project) -> None:
+    moved = project.links.url("/moved/page")
+    project.seed(extra=f"  - id: moved\n    name: Moved\n    url: {moved}\n")
+    first = project.pr()
+    assert sorted(f.entry or "" for f, _ in first.desired.fixes) == ["tools/moved", "tools/typo"]
+    # The base's configuration now trusts nothing: one failing link is too many.
+    # The base now has a dead link and trusts nothing when one link fails: the run is degraded.
+    dead = f"  - id: dead\n    name: Dead\n    url: {project.links.url('/status/404/gone')}\n"
+    project.host.advance_base(
+        {
+            "curator.yaml": (project.config + "fix:\n  max_failing_share: 0\n").encode(),
+            "catalog/tools.yaml": project.entries(
+                extra=f"  - id: moved\n    name: Moved\n    url: {moved}\n" + dead
+            ).encode(),
+        }
+    )
+    project.reset_log()
+    result = project.pr()
+    assert result.action == "nothing" and "degraded" in result.decision.reason
+    assert project.host.write_requests() == []
+
+
+def test_an_interrupted_update_leaves_the_branch_and_the_next_run_completes_it(project: Project) -> None:
+    project.seed()
+    project.pr()
+    old_head = project.host.branch_sha(BRANCH)
+    project.host.advance_base({"docs/notes.md": b"notes\n"})
+
+    def before_write(method: str, rest: str) -> None:
+        if (method, rest) == ("PATCH", "/pulls/1"):
+            project.host.secondary_writes = 1  # the ref update that comes next is refused...
+
+    def interrupt(seconds: float) -> None:
+        raise KeyboardInterrupt  # ...and the run is interrupted while it waits
+
+    project.host.on_write = before_write
+    with pytest.raises(KeyboardInterrupt):
+        make_pr(PrOptions(), now=T0 + timedelta(days=5), sleep=interrupt)
+    assert project.host.branch_sha(BRANCH) == old_head  # the branch ref is written last: untouched
+    project.host.on_write = None
+    result = project.pr()
+    assert result.action == "update" and project.host.branch_sha(BRANCH) != old_head
+    assert project.host.files_at(BRANCH)["docs/notes.md"] == b"notes\n"
+
+
+def test_an_unreachable_api_is_exit_2(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    (project.root / "curator.yaml").write_text("github:\n  api_url: http://127.0.0.9:9\n", encoding="utf-8")
+    assert project.run() == 2
+    err = capsys.readouterr().err
+    assert "cannot reach the GitHub API" in err and GOOD_TOKEN not in err

@@ -36,6 +36,7 @@ class Observed:
     branch_files: Mapping[str, str] | None = None  # path → blob SHA on the branch
     behind_by: int = 0
     foreign: Sequence[str] = ()  # commits on the branch that are not the bot's
+    degraded: bool = False  # the network facts of this run are not trusted (fix.select.degraded_reasons)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ def decide(seen: Observed, wanted: Wanted) -> Decision:
             return Decision(Action.NOTHING, reason=why)
         return Decision(Action.OPEN, commit=True, body=True)
     state = seen.state or BotState()
+    if seen.degraded and not state.handed_off:
+        # Fail closed: what an uncertain run no longer sees is not removed from a pull request, nor closed.
+        return Decision(Action.NOTHING, reason="degraded run: the open pull request is left as it is")
     if state.handed_off:
         if seen.labelled:
             return Decision(Action.NOTHING, handed_off=True, reason="handed off to a person (the label is on)")

@@ -23,6 +23,7 @@ from github.GitRef import GitRef
 from github.GitTree import GitTree
 from github.PullRequest import PullRequest
 from github.Repository import Repository
+from requests import RequestException
 
 from curator import PROJECT_URL, __version__
 from curator.errors import CuratorError
@@ -126,6 +127,12 @@ class Remote:
             yield
         except GithubException as exc:
             raise self._translate(exc, reading=reading, what=what) from None
+        except RequestException as exc:
+            raise self._unreachable(exc, what) from None
+
+    def _unreachable(self, exc: RequestException, what: str) -> CuratorError:
+        doing = f" while {what}" if what else ""
+        return CuratorError(f"cannot reach the GitHub API{doing}: {self._scrub(str(exc))[:300]}")
 
     def _message(self, exc: GithubException) -> str:
         data = exc.data
@@ -152,6 +159,8 @@ class Remote:
             self.writes += 1
             try:
                 return call()
+            except RequestException as exc:
+                raise self._unreachable(exc, what) from None
             except GithubException as exc:
                 wait = self._retry_after(exc)
                 if wait is None or attempt == MAX_WRITE_RETRIES:
@@ -174,12 +183,15 @@ class Remote:
     # --- reads
 
     def branch_head(self, branch: str) -> str | None:
+        """The commit `branch` points at; None when there is no such branch."""
         try:
             return self.repo.get_git_ref(f"heads/{branch}").object.sha
         except GithubException as exc:
             if exc.status == 404:
                 return None
             raise self._translate(exc, reading=True, what=f"reading branch {branch}") from None
+        except RequestException as exc:
+            raise self._unreachable(exc, f"reading branch {branch}") from None
 
     def tree_files(self, sha: str) -> dict[str, str]:
         """path → blob SHA of every file in the tree of commit `sha`."""
@@ -244,7 +256,8 @@ class Remote:
     def set_branch(self, branch: str, sha: str, *, exists: bool) -> None:
         """Point `branch` at `sha` (forced: only a branch whose commits are all curator's comes here)."""
         if exists:
-            ref: GitRef = self.repo.get_git_ref(f"heads/{branch}")
+            with self._errors(reading=True, what="reading the branch"):
+                ref: GitRef = self.repo.get_git_ref(f"heads/{branch}")
             self._write("updating the branch", lambda: ref.edit(sha, force=True))
         else:
             self._write("creating the branch", lambda: self.repo.create_git_ref(f"refs/heads/{branch}", sha))

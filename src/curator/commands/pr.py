@@ -115,6 +115,7 @@ def make_pr(opts: PrOptions, *, now: datetime | None = None, sleep: Callable[[fl
         branch_files=info.files if info else None,
         behind_by=info.behind_by if info else 0,
         foreign=info.foreign if info else (),
+        degraded=bool(desired.degraded),
     )
     wanted = Wanted(files={p: blob_sha(t.encode("utf-8")) for p, t in desired.files.items()}, digest=stable)
     decision = decide(seen, wanted)
