@@ -120,6 +120,7 @@ def test_first_pr_has_two_signed_commits_a_report_and_a_marker(project: Project)
     assert "### Fixes" in body and "scheme-typo" in body
     state = read_state(body)
     assert state is not None and len(state.fingerprints) == 2 and state.base == base
+    assert not [c for c in project.api.calls() if c.path.startswith("/user")]  # GITHUB_TOKEN cannot read /user
     assert project.writes() == [
         ("POST", "/git/trees"),
         ("POST", "/git/commits"),
@@ -373,3 +374,43 @@ def test_an_unreachable_api_is_exit_2(project: Project, capsys: pytest.CaptureFi
     assert project.run() == 2
     err = capsys.readouterr().err
     assert "cannot reach the GitHub API" in err and GOOD_TOKEN not in err
+
+
+def test_labels_people_added_stay(project: Project) -> None:
+    project.seed()
+    project.pr()
+    project.host.add_label(1, "needs-review", by="alice")
+    project.host.advance_base({"docs/notes.md": b"notes\n"})
+    assert project.pr().action == "update"
+    assert project.host.pull(1).labels == ["needs-review"]
+    assert not [w for w in project.writes() if "/labels" in w[1] or "/assignees" in w[1]]
+
+
+def test_the_repository_comes_from_the_option_the_environment_or_the_configuration(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.seed()
+    monkeypatch.delenv("GITHUB_REPOSITORY")
+    assert project.run("--dry-run") == 2
+    assert "which repository? Give --repo OWNER/NAME" in capsys.readouterr().err
+    assert project.run("--dry-run", "--repo", NAME) == 0
+    assert capsys.readouterr().out.startswith("action: open")
+    config = project.config.replace("github:\n", f"github:\n  repository: {NAME}\n")
+    (project.root / "curator.yaml").write_text(config, encoding="utf-8")
+    assert project.run("--dry-run", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "action": "open",
+        "pr": None,
+        "fixes": [
+            {
+                "entry": "tools/typo",
+                "field": "url",
+                "old": "hhttp" + project.links.url("/ok/typo").removeprefix("http"),
+                "new": project.links.url("/ok/typo"),
+                "reason": "scheme-typo",
+                "evidence": "hhttp → http, certain offline",
+            }
+        ],
+        "needs_person": 0,
+    }
+    assert project.host.write_requests() == []
