@@ -414,3 +414,28 @@ def test_the_repository_comes_from_the_option_the_environment_or_the_configurati
         "needs_person": 0,
     }
     assert project.host.write_requests() == []
+
+
+def test_what_needs_a_person_links_to_the_line_on_the_base(project: Project) -> None:
+    same = project.links.url("/ok/alpha")
+    base = project.seed(extra=f"  - id: again\n    name: Again\n    url: {same}\n")
+    project.pr()
+    body = project.host.pull(1).body or ""
+    assert "### Needs a person" in body and "#### Duplicate URLs (`duplicate-url`)" in body
+    assert f"(https://github.com/{NAME}/blob/{base}/catalog/tools.yaml#L" in body
+
+
+def test_a_huge_report_is_cut_and_the_job_summary_has_it_all(
+    project: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    same = project.links.url("/ok/alpha")
+    many = "".join(f"  - id: dup{n}\n    name: Duplicate {n}\n    url: {same}\n" for n in range(300))
+    project.seed(extra=many)
+    project.pr()
+    body = project.host.pull(1).body or ""
+    assert len(body) <= 60_000 and "the full report is in the job summary of this run" in body
+    assert read_state(body) is not None and "| tools/typo | url |" in body  # the fixes table is whole
+    full = summary.read_text(encoding="utf-8")
+    assert len(full) > 60_000 and "tools/dup299" in full and "tools/dup299" not in body
