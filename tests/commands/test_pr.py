@@ -439,3 +439,22 @@ def test_a_huge_report_is_cut_and_the_job_summary_has_it_all(
     assert read_state(body) is not None and "| tools/typo | url |" in body  # the fixes table is whole
     full = summary.read_text(encoding="utf-8")
     assert len(full) > 60_000 and "tools/dup299" in full and "tools/dup299" not in body
+
+
+def test_a_push_during_the_run_is_not_overwritten(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.seed()
+    project.pr()
+    project.host.advance_base({"docs/notes.md": b"notes\n"})
+    pushed: list[str] = []
+
+    def push(method: str, rest: str) -> None:
+        if (method, rest) == ("PATCH", "/pulls/1") and not pushed:  # after curator read the branch
+            pushed.append(project.host.commit_as_person(BRANCH, {"NOTES.md": b"mine\n"}))
+
+    project.host.on_write = push
+    assert project.run() == 2
+    assert "someone pushed to curator/maintenance during this run" in capsys.readouterr().err
+    assert project.host.branch_sha(BRANCH) == pushed[0]
+    project.host.on_write = None
+    assert project.pr().action == "hand-off"
+    assert project.host.branch_sha(BRANCH) == pushed[0]

@@ -253,14 +253,23 @@ class Remote:
             self._commits[sha] = self.repo.get_git_commit(sha)
         return self._commits[sha]
 
-    def set_branch(self, branch: str, sha: str, *, exists: bool) -> None:
-        """Point `branch` at `sha` (forced: only a branch whose commits are all curator's comes here)."""
-        if exists:
-            with self._errors(reading=True, what="reading the branch"):
-                ref: GitRef = self.repo.get_git_ref(f"heads/{branch}")
-            self._write("updating the branch", lambda: ref.edit(sha, force=True))
-        else:
+    def set_branch(self, branch: str, sha: str, *, expected: str | None) -> None:
+        """Point `branch` at `sha`; `expected` is where it pointed when this run looked (None: no branch).
+
+        The update is forced (the new commits are built on the base, not on the old branch), so the branch
+        is read again just before: a person who pushed meanwhile is not overwritten (the next run hands off).
+        """
+        if expected is None:
             self._write("creating the branch", lambda: self.repo.create_git_ref(f"refs/heads/{branch}", sha))
+            return
+        with self._errors(reading=True, what="reading the branch"):
+            ref: GitRef = self.repo.get_git_ref(f"heads/{branch}")
+        if ref.object.sha != expected:
+            raise CuratorError(
+                f"someone pushed to {branch} during this run: nothing of theirs was overwritten; the next run "
+                "leaves the branch to them"
+            )
+        self._write("updating the branch", lambda: ref.edit(sha, force=True))
 
     def delete_branch(self, branch: str) -> None:
         with self._errors(what="deleting the branch"):

@@ -196,7 +196,7 @@ def _execute(
     action = decision.action
     if action is Action.OPEN:
         assert head is not None
-        remote.set_branch(branch, head, exists=branch_sha is not None)
+        remote.set_branch(branch, head, expected=branch_sha)
         number, url = remote.open_pull(base=base, branch=branch, title=bodies.TITLE, body=text)
     elif action is Action.UPDATE:
         assert open_pr is not None
@@ -205,7 +205,7 @@ def _execute(
             text, _cut = bodies.render(blocks, replace(state, commits=old.commits))
         remote.edit_body(open_pr, text)
         if head is not None:
-            remote.set_branch(branch, head, exists=branch_sha is not None)
+            remote.set_branch(branch, head, expected=branch_sha)
     elif action is Action.HAND_OFF:
         assert open_pr is not None
         old = read_state(open_pr.body) or BotState()
