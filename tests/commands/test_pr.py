@@ -234,6 +234,7 @@ def test_a_persons_commit_is_kept_said_once_and_labelled_until_the_label_goes(pr
     pull = project.host.pull(1)
     assert "curator: edited" in pull.labels and len(pull.comments) == 1
     assert "What curator would change now: 1 fix, README regenerated" in pull.comments[0].body
+    assert "- tools/typo url: `hhttp://" in pull.comments[0].body
     state = read_state(pull.body)
     assert state is not None and state.handed_off
     project.reset_log()

@@ -160,12 +160,24 @@ def full_report(parts: Sequence[Block]) -> str:
     return "## curator pull request\n\n" + "\n\n".join(b.text for b in parts) + "\n"
 
 
-def comment_hand_off(label: str, would: str) -> str:
-    return (
+def comment_hand_off(label: str, data: BodyInput, *, most: int = 20) -> str:
+    """The one comment of a hand-off: why curator stopped, how to hand back, what it would change now."""
+    lines = [
         "A person has committed to this branch, so curator will not update it any more. "
         f"Remove the label `{escape_controls(label, keep='')}` to hand it back: curator then rebuilds the branch "
-        f"on the base (dropping the commits on it).\n\nWhat curator would change now: {would}"
-    )
+        "on the base (dropping the commits on it).",
+        "",
+        f"What curator would change now: {summary(data)}.",
+    ]
+    for f in data.fixes[:most]:
+        fix = f.fix
+        assert fix is not None
+        lines.append(
+            f"- {_cell(f.entry)} {_cell(fix.field)}: {md_escape_url(fix.old or '')} → {md_escape_url(fix.new)}"
+        )
+    if len(data.fixes) > most:
+        lines.append(f"- and {len(data.fixes) - most} more")
+    return "\n".join(lines)
 
 
 def comment_moot() -> str:

@@ -76,7 +76,8 @@ def readme_fingerprint(text: str) -> str:
     return fingerprint("readme", digest(text))
 
 
-def _inside(root: Path, relative: str, what: str) -> PurePosixPath:
+def repo_path(relative: str, what: str) -> PurePosixPath:
+    """A path the base's configuration names, inside the repository (never absolute, never `..`)."""
     path = PurePosixPath(relative.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts:
         raise CuratorError(f"{CONFIG_FILE} on the base: {what} {relative!r} is outside the repository")
@@ -110,8 +111,8 @@ def desired_changes(
             config_path = root / CONFIG_FILE
             config_path.write_text("{}\n", encoding="utf-8")
         config, paths = load_project(config_path, state=state)
-        catalog_dir = _inside(root, config.catalog, "catalog")
-        readme_rel = _inside(root, config.readme, "readme")
+        catalog_dir = repo_path(config.catalog, "catalog")
+        readme_rel = repo_path(config.readme, "readme")
         prefix = f"{catalog_dir}/" if str(catalog_dir) not in ("", ".") else ""
         for path, sha in sorted(files.items()):
             rel = path[len(prefix) :] if path.startswith(prefix) else None

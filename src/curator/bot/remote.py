@@ -45,7 +45,7 @@ WRITE_PERMISSIONS = (
 )
 ACTIONS_PULLS = (
     "GitHub refused to let GitHub Actions open the pull request in {repo} (403): the repository (or "
-    "organisation) setting \"Allow GitHub Actions to create and approve pull requests\" must be turned on "
+    'organisation) setting "Allow GitHub Actions to create and approve pull requests" must be turned on '
     "(Settings → Actions → General → Workflow permissions)"
 )
 

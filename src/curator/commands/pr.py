@@ -209,7 +209,7 @@ def _execute(
     elif action is Action.HAND_OFF:
         assert open_pr is not None
         old = read_state(open_pr.body) or BotState()
-        remote.comment(open_pr, bodies.comment_hand_off(label, bodies.summary(_summary_input(remote, desired))))
+        remote.comment(open_pr, bodies.comment_hand_off(label, _summary_input(remote, desired)))
         remote.add_label(open_pr, label)
         remote.edit_body(open_pr, replace_state(open_pr.body, replace(old, handed_off=True)))
     elif action is Action.CLOSE:
