@@ -10,6 +10,7 @@ by `github.write_interval` (PyGithub's `seconds_between_writes`) and retried aft
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -57,8 +58,6 @@ def is_bot_commit(message: str) -> bool:
 
 def blob_sha(data: bytes) -> str:
     """The SHA git (and GitHub) gives a file's content: compared with a tree without writing anything."""
-    import hashlib
-
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
