@@ -163,6 +163,7 @@ OWN_EXIT_LINES = {
     "check": ["  0    no finding has error severity", "  1    some finding has error severity"],
     "render": ["  0    the README was written, or (--check) is up to date", "  1    --check: the README is out"],
     "fix": ["  0    the run completed"],
+    "pr": ["  0    the run completed"],
     "import": ["  0    imported"],
     "schema": ["  0    done"],
     "rules": ["  0    done"],

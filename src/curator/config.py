@@ -40,6 +40,9 @@ DEFAULT_STALE_DAYS = 365
 DEFAULT_GITHUB_API = "https://api.github.com"
 DEFAULT_MAX_RATE_LIMIT_WAIT = 900.0
 DEFAULT_MAX_FAILING_SHARE = 0.2
+DEFAULT_WRITE_INTERVAL = 1.0
+DEFAULT_BOT_BRANCH = "curator/maintenance"
+DEFAULT_BOT_LABEL = "curator: edited"
 
 
 class RuleSettings(BaseModel):
@@ -116,6 +119,12 @@ class GithubSettings(BaseModel):
     stale_days: int = Field(default=DEFAULT_STALE_DAYS, ge=1)
     max_rate_limit_wait: float = Field(default=DEFAULT_MAX_RATE_LIMIT_WAIT, ge=0)
     batch_size: int = Field(default=100, ge=1, le=100)
+    write_interval: float = Field(
+        default=DEFAULT_WRITE_INTERVAL, ge=0, description="seconds between write requests (secondary rate limits)"
+    )
+    repository: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", description="OWNER/NAME for `curator pr`"
+    )
 
 
 MetricColumn = Literal["stars", "activity", "archived"]
@@ -138,6 +147,14 @@ class FixSettings(BaseModel):
     )
 
 
+class BotSettings(BaseModel):
+    model_config = _STRICT
+    branch: str = Field(default=DEFAULT_BOT_BRANCH, min_length=1, description="the branch of `curator pr`")
+    label: str = Field(
+        default=DEFAULT_BOT_LABEL, min_length=1, description="the label `curator pr` adds when a person takes over"
+    )
+
+
 class Config(BaseModel):
     model_config = _STRICT
     catalog: str = "catalog"
@@ -149,6 +166,7 @@ class Config(BaseModel):
     github: GithubSettings = Field(default_factory=GithubSettings)
     render: RenderSettings = Field(default_factory=RenderSettings)
     fix: FixSettings = Field(default_factory=FixSettings)
+    bot: BotSettings = Field(default_factory=BotSettings)
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,34 @@ def _fix(args: argparse.Namespace) -> int:
     )
 
 
+def _pr_arguments(pr: argparse.ArgumentParser) -> None:
+    pr.add_argument(
+        "--repo", metavar="OWNER/NAME", help="the repository (default: $GITHUB_REPOSITORY, else github.repository)"
+    )
+    pr.add_argument("--base", metavar="BRANCH", help="the base branch (default: the repository's default branch)")
+    pr.add_argument(
+        "--dry-run", action="store_true", help="make no write request; print the action, title, body and diff"
+    )
+    pr.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    pr.add_argument("--config", type=Path, help="local configuration file (default: ./curator.yaml if present)")
+    pr.add_argument("--state", type=Path, help="local state database (default: history.state, else .curator/state.db)")
+
+
+def _pr(args: argparse.Namespace) -> int:
+    from curator.commands.pr import PrOptions, run_pr
+
+    return run_pr(
+        PrOptions(
+            repo=args.repo,
+            base=args.base,
+            dry_run=args.dry_run,
+            format=args.format,
+            config=args.config,
+            state=args.state,
+        )
+    )
+
+
 def _import_arguments(imp: argparse.ArgumentParser) -> None:
     imp.add_argument("markdown", type=Path, help="the markdown file to import (it gets markers added)")
     imp.add_argument("--catalog", type=Path, default=Path("catalog"), help="where to write the catalog files")
@@ -225,6 +253,16 @@ COMMANDS: dict[str, Command] = {
         arguments=_fix_arguments,
         run=_fix,
         exit_zero="the run completed: the fixes were applied (or, with --dry-run, shown), or there were none",
+    ),
+    "pr": Command(
+        help="open or update one pull request with the safe fixes and the regenerated README",
+        description="Run the checks on the base branch as it is now, apply the safe fixes, regenerate the "
+        "README and make the result one branch with one open pull request, whose description is the "
+        "reviewer's report. An unchanged run writes nothing; a person's commit on the branch is never "
+        "overwritten. Needs GITHUB_TOKEN (or GH_TOKEN).",
+        arguments=_pr_arguments,
+        run=_pr,
+        exit_zero="the run completed (the pull request was opened, updated, closed, handed off, or left as it was)",
     ),
     "import": Command(
         help="turn the resource tables of a markdown file into catalog files",

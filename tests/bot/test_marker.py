@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from curator.bot.marker import BotState, digest, fingerprint, read_state
+from curator.bot.marker import BotState, digest, fingerprint, read_state, replace_state
 
 
 def test_the_state_survives_a_body_around_it() -> None:
@@ -25,3 +25,16 @@ def test_fingerprints_are_stable_and_distinguish_their_parts() -> None:
     assert fingerprint("tools/a", "url", "x", "y") == fingerprint("tools/a", "url", "x", "y")
     assert fingerprint("tools/a", "url", "x", "y") != fingerprint("tools/a", "urlx", "", "y")
     assert len(fingerprint("readme", digest("text"))) == 16
+
+
+def test_replace_keeps_the_rest_of_the_body() -> None:
+    body = "Report\n\n" + BotState(fingerprints=("a",)).render() + "\n\nafter"
+    new = replace_state(body, BotState(handed_off=True))
+    assert new.startswith("Report\n\n") and new.endswith("\n\nafter")
+    assert read_state(new) == BotState(handed_off=True)
+
+
+def test_replace_appends_when_a_person_removed_it() -> None:
+    new = replace_state("edited by hand", BotState(digest="d"))
+    assert new.startswith("edited by hand\n\n") and read_state(new) == BotState(digest="d")
+    assert read_state("no marker") is None and read_state('<!-- curator:state {"v":2} -->') is None

@@ -80,3 +80,11 @@ def fingerprint(*parts: str) -> str:
 
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def replace_state(body: str, state: BotState) -> str:
+    """`body` with its state replaced by `state` (appended when it has none): the rest is kept as it is."""
+    match = _MARKER.search(body)
+    if match is None:
+        return body.rstrip("\n") + "\n\n" + state.render() + "\n"
+    return body[: match.start()] + state.render() + body[match.end() :]

@@ -118,7 +118,7 @@ def fetch_repos(
     result = RepoFetch()
     if not wanted:
         return result
-    api_url = _api_url(settings.api_url, has_token=token is not None)
+    api_url = checked_api_url(settings.api_url, has_token=token is not None)
     gh = Github(
         auth=Auth.Token(token) if token else None,
         base_url=api_url,
@@ -189,7 +189,7 @@ def _wanted(repos: Iterable[GithubRepo | str]) -> list[_Request]:
     return list(out.values())
 
 
-def _api_url(url: str, *, has_token: bool) -> str:
+def checked_api_url(url: str, *, has_token: bool) -> str:
     url = url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:

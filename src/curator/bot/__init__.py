@@ -1,0 +1,1 @@
+"""`curator pr`: the rolling pull request (marker, body, plan, remote, content)."""

@@ -1,0 +1,198 @@
+"""What the pull request should contain: the base's files read through the API into a temporary directory,
+the pipeline run there, the safe fixes applied and the README regenerated.
+
+The base is read as it is now (never the local checkout, which may be behind). Only the files the run
+needs are read: `curator.yaml`, the catalog files under the directory it names and the README. The state
+database stays local (the caller passes its path): history belongs to the machine that runs the checks.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from curator.bot.marker import digest, fingerprint
+from curator.bot.remote import Remote
+from curator.catalog.load import load_catalog
+from curator.config import CONFIG_FILE, Config
+from curator.errors import CuratorError
+from curator.findings import Finding
+from curator.fix.apply import FileChange, apply_fixes, render_readme
+from curator.fix.select import degraded_reasons, select_fixes
+from curator.pipeline import gather, judge, load_project
+from curator.places import display_path
+
+CATALOG_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Desired:
+    """The change set of this run, against the base commit `base`."""
+
+    base: str
+    fixes: list[tuple[Finding, str]] = field(default_factory=list)  # applied fix, its fingerprint
+    catalog: dict[str, str] = field(default_factory=dict)  # repository path → new text
+    readme: tuple[str, str] | None = None  # repository path and new text
+    readme_fingerprint: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    paths: dict[str, str] = field(default_factory=dict)  # a finding's file as shown → repository path
+    degraded: list[str] = field(default_factory=list)
+    history_missing: bool = False
+    declined_left_out: int = 0
+    refused: list[str] = field(default_factory=list)
+    before: dict[str, str] = field(default_factory=dict)  # repository path → text on the base
+    base_files: dict[str, str] = field(default_factory=dict)  # path → blob SHA of every file on the base
+
+    @property
+    def fingerprints(self) -> list[str]:
+        out = [fp for _, fp in self.fixes]
+        if self.readme is not None and self.readme_fingerprint is not None:
+            out.append(self.readme_fingerprint)
+        return out
+
+    @property
+    def files(self) -> dict[str, str]:
+        out = dict(self.catalog)
+        if self.readme is not None:
+            out[self.readme[0]] = self.readme[1]
+        return out
+
+    @property
+    def empty(self) -> bool:
+        return not self.catalog and self.readme is None
+
+
+def fix_fingerprint(finding: Finding) -> str:
+    fix = finding.fix
+    assert fix is not None
+    return fingerprint(finding.entry or "", fix.field, fix.old or "", fix.new)
+
+
+def readme_fingerprint(text: str) -> str:
+    return fingerprint("readme", digest(text))
+
+
+def repo_path(relative: str, what: str) -> PurePosixPath:
+    """A path the base's configuration names, inside the repository (never absolute, never `..`)."""
+    path = PurePosixPath(relative.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts:
+        raise CuratorError(f"{CONFIG_FILE} on the base: {what} {relative!r} is outside the repository")
+    parts = [p for p in path.parts if p not in ("", ".")]
+    return PurePosixPath(*parts) if parts else PurePosixPath()
+
+
+def had_history(state: Path) -> bool:
+    """Whether the state database holds a finished run (read-only: this run has not begun)."""
+    if not state.is_file():
+        return False
+    try:
+        with sqlite3.connect(f"file:{state}?mode=ro", uri=True) as db:
+            row = db.execute("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL").fetchone()
+    except sqlite3.Error:
+        return False  # the pipeline opens it next and says what is wrong with it
+    return bool(row and row[0])
+
+
+def desired_changes(
+    remote: Remote, base_sha: str, *, state: Path, now: datetime, declined: Collection[str] = ()
+) -> Desired:
+    files = remote.tree_files(base_sha)
+    with tempfile.TemporaryDirectory(prefix="curator-pr-") as tmp:
+        root = Path(tmp)
+        config_path: Path | None = None
+        if CONFIG_FILE in files:
+            config_path = root / CONFIG_FILE
+            config_path.write_bytes(remote.read_blob(files[CONFIG_FILE]))
+        else:  # no configuration on the base: the defaults, as `curator check` would use there
+            config_path = root / CONFIG_FILE
+            config_path.write_text("{}\n", encoding="utf-8")
+        config, paths = load_project(config_path, state=state)
+        catalog_dir = repo_path(config.catalog, "catalog")
+        readme_rel = repo_path(config.readme, "readme")
+        prefix = f"{catalog_dir}/" if str(catalog_dir) not in ("", ".") else ""
+        for path, sha in sorted(files.items()):
+            rel = path[len(prefix) :] if path.startswith(prefix) else None
+            if rel is None or "/" in rel or not rel.endswith(CATALOG_SUFFIXES):
+                continue
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(remote.read_blob(sha))
+        (root / catalog_dir).mkdir(parents=True, exist_ok=True)
+        readme_path = str(readme_rel)
+        if readme_path in files:
+            (root / readme_path).parent.mkdir(parents=True, exist_ok=True)
+            (root / readme_path).write_bytes(remote.read_blob(files[readme_path]))
+        history = had_history(paths.state)
+        desired = _run(root, config, paths.catalog, paths.readme, paths.state, base_sha, now, declined, history)
+        return replace(desired, base_files=files)
+
+
+def _run(
+    root: Path,
+    config: Config,
+    catalog_dir: Path,
+    readme: Path,
+    state: Path,
+    base_sha: str,
+    now: datetime,
+    declined: Collection[str],
+    history: bool,
+) -> Desired:
+    catalog = load_catalog(catalog_dir)
+    facts = gather(catalog, config, state_path=state, now=now, readme_path=readme)
+    degraded = degraded_reasons(facts, config)
+    findings = judge(catalog, config, facts)
+    selected = select_fixes(findings, degraded=bool(degraded))
+    kept = [f for f in selected if fix_fingerprint(f) not in declined]
+    left_out = len(selected) - len(kept)
+    outcome = apply_fixes(catalog, config, kept, readme=readme, state_path=state)
+    changes = list(outcome.changes)
+    if not any(c.path == readme for c in changes) and readme.exists():
+        stale = render_readme(catalog, config, readme, state)  # a table out of date with no fix at all
+        if stale is not None and not outcome.applied:
+            changes.append(stale)
+    catalog_texts: dict[str, str] = {}
+    readme_change: tuple[str, str] | None = None
+    readme_fp: str | None = None
+    before: dict[str, str] = {}
+    for change in changes:
+        rel = _relative(root, change.path)
+        before[rel] = change.before
+        if change.path == readme:
+            text = _exact(change)
+            readme_fp = readme_fingerprint(text)
+            if readme_fp in declined:
+                left_out += 1
+                continue
+            readme_change = (rel, text)
+        else:
+            catalog_texts[rel] = _exact(change)
+    shown = {s.display: _relative(root, s.path) for s in catalog.sources}
+    if readme.exists():
+        shown[display_path(readme)] = _relative(root, readme)
+    return Desired(
+        base=base_sha,
+        fixes=[(f, fix_fingerprint(f)) for f in outcome.applied],
+        catalog=catalog_texts,
+        readme=readme_change,
+        readme_fingerprint=readme_fp,
+        findings=findings,
+        paths=shown,
+        degraded=degraded,
+        history_missing=not history,
+        declined_left_out=left_out,
+        refused=[why for _, why in outcome.refused],
+        before=before,
+    )
+
+
+def _exact(change: FileChange) -> str:
+    return change.after if change.newline is None else change.after.replace("\n", change.newline)
+
+
+def _relative(root: Path, path: Path) -> str:
+    return path.resolve().relative_to(root.resolve()).as_posix()
