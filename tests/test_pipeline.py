@@ -141,3 +141,13 @@ def test_links_a_budget_stopped_are_reported_but_not_recorded(tmp_path: Path, li
         recorded = {row[0] for row in db.execute("select url from link_results")}
     assert recorded == {u for u, r in facts.links.items() if r.kind is not FailureKind.BUDGET}
     assert {f.rule for f in judge(catalog, config, facts)} >= {"link-not-checked"}
+
+
+def test_a_missing_history_is_said_once(tmp_path: Path, linkfarm: LinkFarm) -> None:
+    url = linkfarm.host("127.0.0.2").route("/ok/page", Reply(status=200, title="page"))
+    catalog = load_catalog(_catalog(tmp_path, f"  - {{id: a, name: A, url: '{url}'}}\n"))
+    state = tmp_path / "state.db"
+    first = gather(catalog, Config(), state_path=state, now=NOW, allow_private_hosts=True, use_cache=False)
+    assert first.history_missing and any("no link history yet" in note for note in first.notes)
+    second = gather(catalog, Config(), state_path=state, now=NOW, allow_private_hosts=True, use_cache=False)
+    assert not second.history_missing and not any("no link history" in note for note in second.notes)

@@ -550,3 +550,15 @@ def test_missing_streak_and_present_only(db: StateDB) -> None:
     assert db.repo_history(["owner/repo"], day(2))["owner/repo"].consecutive_failures == 1
     record(db, day(7), repos=(meta(stars=6, fetched_at=day(7)),))
     assert db.repo_history(["owner/repo"])["owner/repo"] == LinkHistory()
+
+
+def test_finished_runs_counts_only_finished_runs(tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    with StateDB.open(state) as db:
+        assert db.finished_runs() == 0
+        db.begin_run(now)  # never finished
+        assert db.finished_runs() == 0
+        with db.begin_run(now) as run:
+            run.finish(now)
+        assert db.finished_runs() == 1

@@ -154,5 +154,6 @@ class Facts:
     readme: ReadmeFacts | None = None  # None: no README to compare (none found, or not asked for)
     now: datetime | None = None
     network: NetworkState = "off"
+    history_missing: bool = False  # the state database held no earlier finished run (new, lost or reset)
     notes: tuple[str, ...] = ()
     record_error: str | None = None

@@ -33,6 +33,10 @@ from curator.rules import RULES, RuleContext, run_rules
 from curator.state import Retention, StateDB
 from curator.urls import check_url, github_repo
 
+HISTORY_MISSING = (
+    "no link history yet (a first run, or the state database was lost or reset): failures count from this "
+    "run on, and none can be an error before it has repeated over several runs"
+)
 UNOBSERVED = frozenset({FailureKind.BUDGET, FailureKind.INTERNAL})
 NO_NETWORK_MESSAGE = (
     "no host could be reached ({tried} links tried); is the network down? Nothing was recorded; "
@@ -116,6 +120,9 @@ def gather(
     work = plan(catalog, only)
     with StateDB.open(state_path, retention=Retention.of(config.history)) as db:
         db.check_writable()  # now, not after minutes of requests
+        history_missing = db.finished_runs() == 0
+        if history_missing:
+            notes.append(HISTORY_MISSING)
         repos = [github_repo(urls[0]) or key for key, urls in work.repos.items()]
         with RepoProgress(len(repos)) as repo_progress:
             fetch = fetch_repos(
@@ -141,6 +148,7 @@ def gather(
                 now=now,
                 readme=readme,
                 network="unreachable",
+                history_missing=history_missing,
                 notes=(NO_NETWORK_MESSAGE.format(tried=len(fresh)),),
             )
         record_error: str | None = None
@@ -178,6 +186,7 @@ def gather(
         readme=readme,
         now=now,
         network="ok",
+        history_missing=history_missing,
         notes=tuple(notes),
         record_error=record_error,
     )

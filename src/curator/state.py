@@ -386,6 +386,12 @@ class StateDB:
 
     # reading: links
 
+    def finished_runs(self) -> int:
+        """How many finished runs the file holds: 0 for a new (or reset) history."""
+        with self._guard(), self._read():
+            row = self._conn.execute("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL").fetchone()
+        return int(row[0]) if row else 0
+
     def cached_ok(self, urls: Iterable[str], now: datetime, max_age: timedelta) -> dict[str, LinkResult]:
         """URLs whose latest result (in a finished run begun by `now`) is `ok` and was checked at most
         `max_age` before `now`: they need not be requested again. Returned with `from_cache=True`.

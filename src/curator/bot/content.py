@@ -8,7 +8,6 @@ database stays local (the caller passes its path): history belongs to the machin
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
@@ -85,18 +84,6 @@ def repo_path(relative: str, what: str) -> PurePosixPath:
     return PurePosixPath(*parts) if parts else PurePosixPath()
 
 
-def had_history(state: Path) -> bool:
-    """Whether the state database holds a finished run (read-only: this run has not begun)."""
-    if not state.is_file():
-        return False
-    try:
-        with sqlite3.connect(f"file:{state}?mode=ro", uri=True) as db:
-            row = db.execute("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL").fetchone()
-    except sqlite3.Error:
-        return False  # the pipeline opens it next and says what is wrong with it
-    return bool(row and row[0])
-
-
 def desired_changes(
     remote: Remote, base_sha: str, *, state: Path, now: datetime, declined: Collection[str] = ()
 ) -> Desired:
@@ -126,8 +113,7 @@ def desired_changes(
         if readme_path in files:
             (root / readme_path).parent.mkdir(parents=True, exist_ok=True)
             (root / readme_path).write_bytes(remote.read_blob(files[readme_path]))
-        history = had_history(paths.state)
-        desired = _run(root, config, paths.catalog, paths.readme, paths.state, base_sha, now, declined, history)
+        desired = _run(root, config, paths.catalog, paths.readme, paths.state, base_sha, now, declined)
         return replace(desired, base_files=files)
 
 
@@ -140,7 +126,6 @@ def _run(
     base_sha: str,
     now: datetime,
     declined: Collection[str],
-    history: bool,
 ) -> Desired:
     catalog = load_catalog(catalog_dir)
     facts = gather(catalog, config, state_path=state, now=now, readme_path=readme)
@@ -183,7 +168,7 @@ def _run(
         findings=findings,
         paths=shown,
         degraded=degraded,
-        history_missing=not history,
+        history_missing=facts.history_missing,
         declined_left_out=left_out,
         refused=[why for _, why in outcome.refused],
         before=before,
