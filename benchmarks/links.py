@@ -1,7 +1,7 @@
 """Link-checking benchmark: curator against lychee on a loopback link farm, three shapes in one run.
 
     python benchmarks/links.py [--rounds 3] [--shapes 100x50,100x200,250x20] [--json FILE]
-        [--only curator,lychee,...] [--also get-first,asyncio] [--profile]
+        [--only curator,lychee,...] [--also asyncio] [--profile]
 
 What it does, on 127.0.0.0/8 and nothing else:
 - starts the link farm (benchmarks/linkfarm.py) in its own process: up to 250 HTTP/1.1 servers on
@@ -27,7 +27,7 @@ between requests to a host, 20 s timeout, 3 retries):
 - curator       benchmarks/links_driver.py → curator.probes.links.check_links_sync (the code `curator
                 check` runs, event loop included), loopback allowed;
 - curator+NAME  with --also NAME: the same driver with one switch, to measure an alternative to one of
-                curator's defaults (get-first: GET before HEAD; asyncio: the standard loop, not uvloop);
+                curator's defaults (asyncio: the standard loop, not uvloop);
 - lychee        `--max-concurrency 128 --host-concurrency 8 --host-request-interval 0s --timeout 20
                 --max-retries 3 --no-progress --format json`; no cache (lychee's cache is opt-in), loopback
                 is checked (lychee skips it only with --exclude-loopback / -E);
@@ -98,7 +98,7 @@ WALL_TARGET = 0.95
 CPU_TARGET = 2.0
 RSS_TARGET = 1.0
 # --also NAME: curator with one driver switch, to measure an alternative to one of its defaults
-ALSO = {"get-first": ["--get-first"], "asyncio": ["--loop", "asyncio"]}
+ALSO = {"asyncio": ["--loop", "asyncio"]}
 
 
 # --------------------------------------------------------------------------------------------- links

@@ -1,18 +1,16 @@
 """Driver of the link-checking benchmark for curator: check the URLs of a file, print a JSON summary.
 
     python benchmarks/links_driver.py URLS.txt [--concurrency 128] [--host-concurrency 8] [--retries 3]
-        [--timeout 20] [--states FILE] [--get-first] [--loop default|asyncio]
+        [--timeout 20] [--states FILE] [--loop default|asyncio]
 
 Calls `curator.probes.links.check_links_sync` (the same code `curator check` uses, event loop included)
 with loopback allowed and prints {"states": {state: count}, "statuses": {code: count}, "links": n}.
 `--states FILE` also writes one `state<TAB>url` line per link, so the benchmark can compare verdicts link by
 link. The measuring parent takes wall time, CPU and peak RSS of this process; nothing here is timed.
 
-Two switches exist only to measure the alternatives curator's defaults were chosen against:
-- `--get-first`: `check_links(want_titles=True)`, GET (with the `links.max_bytes` cap) as the first
-  request instead of HEAD;
-- `--loop asyncio`: the standard asyncio loop even where uvloop is installed (`asyncio.run` around
-  `check_links` instead of `check_links_sync`).
+`--loop asyncio` exists only to measure the alternative to curator's default event loop: the standard
+asyncio loop even where uvloop is installed (`asyncio.run` around `check_links` instead of
+`check_links_sync`).
 """
 
 from __future__ import annotations
@@ -33,7 +31,6 @@ def main() -> None:
     parser.add_argument("--retries", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=20.0)
     parser.add_argument("--states", type=Path, help="write `state<TAB>url` per link here")
-    parser.add_argument("--get-first", action="store_true", help="check_links(want_titles=True)")
     parser.add_argument("--loop", choices=("default", "asyncio"), default="default")
     args = parser.parse_args()
 
@@ -48,11 +45,10 @@ def main() -> None:
         timeout=args.timeout,
         allow_private_hosts=True,
     )
-    options = {"allow_private_hosts": True, "want_titles": args.get_first}
     if args.loop == "asyncio":
-        results = asyncio.run(check_links(urls, settings, **options))
+        results = asyncio.run(check_links(urls, settings, allow_private_hosts=True))
     else:
-        results = check_links_sync(urls, settings, **options)
+        results = check_links_sync(urls, settings, allow_private_hosts=True)
     states = Counter(str(r.state.value) for r in results.values())
     statuses = Counter(str(r.status) for r in results.values())
     if args.states:
