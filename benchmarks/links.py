@@ -1,7 +1,7 @@
 """Link-checking benchmark: curator against lychee on a loopback link farm, three shapes in one run.
 
     python benchmarks/links.py [--rounds 3] [--shapes 100x50,100x200,250x20] [--json FILE]
-        [--only curator,lychee,...] [--also asyncio] [--profile]
+        [--only curator,lychee,...] [--profile]
 
 What it does, on 127.0.0.0/8 and nothing else:
 - starts the link farm (benchmarks/linkfarm.py) in its own process: up to 250 HTTP/1.1 servers on
@@ -25,9 +25,7 @@ What it does, on 127.0.0.0/8 and nothing else:
 Checkers and the limits they get (curator's defaults: 128 requests at once, 8 per host, no interval
 between requests to a host, 20 s timeout, 3 retries):
 - curator       benchmarks/links_driver.py → curator.probes.links.check_links_sync (the code `curator
-                check` runs, event loop included), loopback allowed;
-- curator+NAME  with --also NAME: the same driver with one switch, to measure an alternative to one of
-                curator's defaults (asyncio: the standard loop, not uvloop);
+                check` runs), loopback allowed;
 - lychee        `--max-concurrency 128 --host-concurrency 8 --host-request-interval 0s --timeout 20
                 --max-retries 3 --no-progress --format json`; no cache (lychee's cache is opt-in), loopback
                 is checked (lychee skips it only with --exclude-loopback / -E);
@@ -97,8 +95,6 @@ SHAPES = ((100, 50), (100, 200), (250, 20))
 WALL_TARGET = 0.95
 CPU_TARGET = 2.0
 RSS_TARGET = 1.0
-# --also NAME: curator with one driver switch, to measure an alternative to one of its defaults
-ALSO = {"asyncio": ["--loop", "asyncio"]}
 
 
 # --------------------------------------------------------------------------------------------- links
@@ -305,14 +301,6 @@ def checkers(root: Path, args: argparse.Namespace, total: int) -> tuple[list[Che
                 Checker("curator", version, [*base, "--states", str(root / "curator.states")], total,
                         _curator_counts, states=_curator_states)
             )
-            for name in args.also:
-                # the same driver with one of the alternatives curator's defaults were measured against
-                name = name.strip()
-                found.append(
-                    Checker(f"curator+{name}", version,
-                            [*base, *ALSO[name], "--states", str(root / f"curator+{name}.states")], total,
-                            _curator_counts, note=f"driver {' '.join(ALSO[name])}", states=_curator_states)
-                )
         except ImportError as exc:
             skipped.append(f"curator: {exc}")
 
@@ -847,10 +835,6 @@ def main() -> None:
         "--only", default="", help="comma-separated subset of: curator,lychee,lychee-50ms,linkchecker,mlc"
     )
     parser.add_argument(
-        "--also", type=lambda text: [x for x in text.split(",") if x], default=[],
-        help=f"comma-separated: also run curator with one driver switch ({', '.join(ALSO)})",
-    )
-    parser.add_argument(
         "--settle", type=float, default=30.0,
         help="before each run, wait up to this many seconds for the machine to be quiet (0: don't)",
     )
@@ -861,9 +845,6 @@ def main() -> None:
     )
     parser.add_argument("--keep-farm", type=float, default=0, help="keep the farm up this long at the end")
     args = parser.parse_args()
-    unknown = [name for name in args.also if name not in ALSO]
-    if unknown:
-        parser.error(f"--also: unknown {', '.join(unknown)} (known: {', '.join(ALSO)})")
     if args.hosts is not None or args.per_host is not None:
         wanted = [(args.hosts or 100, args.per_host or 50)]
     else:
@@ -877,7 +858,7 @@ def main() -> None:
     ctx = multiprocessing.get_context("spawn")
     counters = ctx.Array("q", linkfarm.COUNTERS, lock=False)
     receive, send = ctx.Pipe(duplex=False)
-    runs = args.rounds * len(wanted) * (5 + len(args.also)) + 2 * len(wanted)  # every checker, plus profiles
+    runs = args.rounds * len(wanted) * 5 + 2 * len(wanted)  # every checker, plus profiles
     max_life = runs * (RUN_TIMEOUT + args.settle + 1) + args.keep_farm + 600
     farm_hosts = max(h for h, _n in wanted)
     farm = ctx.Process(

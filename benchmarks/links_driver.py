@@ -1,22 +1,17 @@
 """Driver of the link-checking benchmark for curator: check the URLs of a file, print a JSON summary.
 
     python benchmarks/links_driver.py URLS.txt [--concurrency 128] [--host-concurrency 8] [--retries 3]
-        [--timeout 20] [--states FILE] [--loop default|asyncio]
+        [--timeout 20] [--states FILE]
 
-Calls `curator.probes.links.check_links_sync` (the same code `curator check` uses, event loop included)
+Calls `curator.probes.links.check_links_sync` (the same code `curator check` uses)
 with loopback allowed and prints {"states": {state: count}, "statuses": {code: count}, "links": n}.
 `--states FILE` also writes one `state<TAB>url` line per link, so the benchmark can compare verdicts link by
 link. The measuring parent takes wall time, CPU and peak RSS of this process; nothing here is timed.
-
-`--loop asyncio` exists only to measure the alternative to curator's default event loop: the standard
-asyncio loop even where uvloop is installed (`asyncio.run` around `check_links` instead of
-`check_links_sync`).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections import Counter
@@ -31,11 +26,10 @@ def main() -> None:
     parser.add_argument("--retries", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=20.0)
     parser.add_argument("--states", type=Path, help="write `state<TAB>url` per link here")
-    parser.add_argument("--loop", choices=("default", "asyncio"), default="default")
     args = parser.parse_args()
 
     from curator.config import LinkSettings
-    from curator.probes.links import check_links, check_links_sync
+    from curator.probes.links import check_links_sync
 
     urls = [line for line in args.urls.read_text(encoding="utf-8").splitlines() if line]
     settings = LinkSettings(
@@ -45,10 +39,7 @@ def main() -> None:
         timeout=args.timeout,
         allow_private_hosts=True,
     )
-    if args.loop == "asyncio":
-        results = asyncio.run(check_links(urls, settings, allow_private_hosts=True))
-    else:
-        results = check_links_sync(urls, settings, allow_private_hosts=True)
+    results = check_links_sync(urls, settings, allow_private_hosts=True)
     states = Counter(str(r.state.value) for r in results.values())
     statuses = Counter(str(r.status) for r in results.values())
     if args.states:

@@ -20,9 +20,7 @@ import asyncio
 import contextlib
 import random
 import re
-import signal
 import ssl
-import threading
 import time
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
@@ -139,58 +137,8 @@ async def check_links(
 def check_links_sync(
     urls: Iterable[str], settings: LinkSettings | None = None, **options: Any
 ) -> dict[str, LinkResult]:
-    """`check_links` for synchronous callers: runs its own event loop, uvloop's where it is installed (a
-    check is thousands of small socket reads and writes, which uvloop's loop does for less CPU), else the
-    standard one."""
-    factory = _loop_factory()
-    with asyncio.Runner(loop_factory=factory) as runner:
-        handler = signal.getsignal(signal.SIGTERM)
-        if factory is None or not callable(handler) or threading.current_thread() is not threading.main_thread():
-            return runner.run(check_links(urls, settings, **options))
-        return _run_relaying_sigterm(runner, check_links(urls, settings, **options), handler)
-
-
-def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    try:
-        import uvloop
-    except ImportError:  # not installed (Windows, PyPy): the standard loop
-        return None
-    return uvloop.new_event_loop
-
-
-def _run_relaying_sigterm(
-    runner: asyncio.Runner, check: Awaitable[dict[str, LinkResult]], handler: Callable[[int, Any], Any]
-) -> dict[str, LinkResult]:
-    """uvloop logs and drops an exception raised by a Python signal handler, where the standard loop lets
-    it propagate; the caller's SIGTERM handler raises one (`curator.main` unwinds the run with it). So while
-    the check runs, SIGTERM cancels it (as `asyncio.Runner` does for SIGINT), and the caller's handler is
-    called once the loop has stopped."""
-    task: asyncio.Task[Any] | None = None
-    received = False
-
-    async def main() -> dict[str, LinkResult]:
-        nonlocal task
-        task = asyncio.current_task()
-        return await check
-
-    def on_sigterm(signum: int, _frame: Any) -> None:
-        nonlocal received
-        received = True
-        if task is not None:
-            task.cancel()
-
-    signal.signal(signal.SIGTERM, on_sigterm)
-    try:
-        results = runner.run(main())
-    except asyncio.CancelledError:
-        if received:
-            handler(signal.SIGTERM, None)
-        raise
-    finally:
-        signal.signal(signal.SIGTERM, handler)
-    if received:  # it came before the check had started, or as it ended
-        handler(signal.SIGTERM, None)
-    return results
+    """`check_links` for synchronous callers: runs its own event loop."""
+    return asyncio.run(check_links(urls, settings, **options))
 
 
 def all_unreachable(results: Mapping[str, LinkResult]) -> bool:

@@ -7,7 +7,6 @@ This module imports neither httpx nor httpcore: link checking without a proxy mu
 from __future__ import annotations
 
 import asyncio
-from typing import cast
 
 HIGH_WATER = 256 * 1024  # stop reading from the socket while this much waits to be consumed
 LOW_WATER = 64 * 1024
@@ -45,8 +44,8 @@ class BufferedProtocol(asyncio.Protocol):
     # -- asyncio callbacks
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        # a stream transport: asyncio's, or uvloop's (the same methods, but not an asyncio.Transport subclass)
-        self.transport = cast(asyncio.Transport, transport)
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
