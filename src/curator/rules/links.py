@@ -143,8 +143,8 @@ def _where(result: LinkResult) -> str:
 
 @rule("dead-link", Severity.ERROR, network=True)
 def dead_link(ctx: RuleContext) -> Iterator[Finding]:
-    """A link is dead: the server answers 404 Not Found or 410 Gone (a 404 to HEAD is confirmed with GET
-    first), or the host name no longer exists in DNS.
+    """A link is dead: the server answers 404 Not Found or 410 Gone to a GET, or the host name no longer
+    exists in DNS.
 
     An error only after `history.failure_runs` consecutive failing runs (3) over at least
     `history.failure_days` days (5); until then a warning saying since when the link fails.

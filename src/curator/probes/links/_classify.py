@@ -23,10 +23,6 @@ from curator.probes.links._netguard import AddressRefused, NameNotResolved
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
-# HEAD answers that say "this server mishandles HEAD" (or must be confirmed): ask again with GET.
-HEAD_FALLBACK = frozenset({400, 403, 404, 405, 501})
-# HEAD answers after which the host is asked with GET first for the rest of the run.
-HEAD_UNSUPPORTED = frozenset({405, 501})
 # Worth another try later. 501 (Not Implemented) is left out of 500–504: it does not heal.
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 DEAD_STATUSES = frozenset({404, 410})

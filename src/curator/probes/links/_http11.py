@@ -279,6 +279,8 @@ class Http11Pool:
         self.clock = clock
         self._idle: OrderedDict[tuple[str, str, int], list[_Connection]] = OrderedDict()
         self.connections_made = 0  # for tests and curiosity
+        # per origin: the header list last sent there and h11's validated copy of it with the Host header
+        self._headers: dict[tuple[str, str, int], tuple[Sequence[tuple[str, str]], h11._headers.Headers]] = {}
 
     def ssl_context(self) -> ssl.SSLContext:
         if self._ssl_context is None:
@@ -290,10 +292,19 @@ class Http11Pool:
     ) -> Response:
         """Send a request without a body; return once the status and headers are in."""
         key = (scheme, host, port)
+        cached = self._headers.get(key)
         try:
-            event = h11.Request(
-                method=method, target=target, headers=[("host", host_header(host, port, scheme)), *headers]
-            )
+            if cached is not None and cached[0] is headers:
+                # the same list as last time (a host's headers are built once): h11 takes its validated
+                # copy as is, instead of checking every name and value again (a tenth of the CPU per request)
+                event = h11.Request(method=method, target=target, headers=cached[1])
+            else:
+                event = h11.Request(
+                    method=method, target=target, headers=[("host", host_header(host, port, scheme)), *headers]
+                )
+                if len(self._headers) >= self.max_origins:
+                    self._headers.clear()
+                self._headers[key] = (headers, event.headers)  # the list is held, so `is` cannot match another
         except h11.LocalProtocolError as exc:
             raise LocalProtocolError(str(exc)) from exc
         conn = self._take_idle(key)
