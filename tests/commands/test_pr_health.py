@@ -73,6 +73,17 @@ def test_the_issue_is_made_once_and_an_unchanged_run_writes_nothing(project: Pro
     assert the_issue(project) == number
 
 
+def test_a_message_naming_another_entrys_line_does_not_change_from_run_to_run(project: Project) -> None:
+    # In a group of more than four, duplicate-url names the first other entry's file and line: the file is
+    # read from a temporary directory that differs every run, which must not show.
+    project.seed(extra=dup_entries(project, "b", "c", "d", "e"))
+    project.pr()
+    body = project.host.threads[the_issue(project)].body or ""
+    assert "at catalog/tools.yaml:" in body and "curator-pr-" not in body
+    project.reset_log()
+    assert project.pr().action == "nothing" and project.host.write_requests() == []
+
+
 def test_a_ticked_box_becomes_an_ignore_in_the_pr_and_the_finding_leaves_once_merged(project: Project) -> None:
     project.seed(extra=dup_entries(project, "beta"))
     project.pr()

@@ -135,6 +135,7 @@ def desired_changes(
             (root / readme_path).parent.mkdir(parents=True, exist_ok=True)
             (root / readme_path).write_bytes(remote.read_blob(files[readme_path]))
         desired = _run(root, config, paths.catalog, paths.readme, paths.state, base_sha, now, declined)
+        desired = replace(desired, findings=[_without_root(f, root) for f in desired.findings])
         if ticked and issue_url:
             desired = _with_ignores(desired, config_text, ticked, declined, issue_url)
         return replace(desired, base_files=files)
@@ -225,6 +226,16 @@ def _run(
         refused=[why for _, why in outcome.refused],
         before=before,
     )
+
+
+def _without_root(finding: Finding, root: Path) -> Finding:
+    """`finding` with the temporary directory taken out of its message (a rule may name another entry's file
+    and line): the directory differs every run, and a message that changes would rewrite the PR body and the
+    list-health issue on a run that changed nothing."""
+    text = finding.message
+    for prefix in {f"{root}/", f"{root.resolve()}/"}:
+        text = text.replace(prefix, "")
+    return finding if text == finding.message else replace(finding, message=text)
 
 
 def _exact(change: FileChange) -> str:
