@@ -144,6 +144,7 @@ def test_ticked_boxes_are_read_by_their_hidden_id_and_marked_pending_or_declined
     assert ticked(body) == set()
     one = body.replace("- [ ] ignore this", "- [x] ignore this", 1)
     assert ticked(one) == {ignore_id(DUP_A)}
+    assert ticked(one.replace("\n", "\r\n")) == {ignore_id(DUP_A)}  # as saved from GitHub's web page
     pull = PullState(number=7, url="u", fingerprints=frozenset({ignore_id(DUP_A)}), declined=frozenset())
     ticks = {ignore_id(DUP_A), ignore_id(DUP_B), ignore_id(NAME_C)}
     declined = PullState(number=7, fingerprints=frozenset({ignore_id(DUP_A)}), declined=frozenset({ignore_id(NAME_C)}))

@@ -33,8 +33,9 @@ TITLE = "curator: what needs a person"
 MAX_ISSUE = 60_000  # GitHub refuses a body over 65,536 characters; room is left for the marker
 VERSION = 1
 _MARKER = re.compile(r"<!-- curator:health (\{.*?\}) -->")
-# A checkbox line: GitHub's task list toggles the `[ ]`; the id is in the comment at the line's end.
-_BOX = re.compile(r"^- \[([ xX])\] ignore this\b[^\n]*<!-- curator:finding ([0-9a-f]{16}) -->[ \t]*$", re.M)
+# A checkbox line: GitHub's task list toggles the `[ ]`; the id is in the comment at the line's end. A body
+# saved from the web page has CRLF line ends.
+_BOX = re.compile(r"^- \[([ xX])\] ignore this\b[^\n]*<!-- curator:finding ([0-9a-f]{16}) -->[ \t\r]*$", re.M)
 INTRO = (
     "curator keeps this list up to date. Tick **ignore this** next to a finding to have the next `curator pr` "
     "add an `ignore:` item for it to `curator.yaml` in its pull request; the finding leaves this list once "
