@@ -182,3 +182,29 @@ def test_a_403_on_the_issue_names_the_issues_permission(project: Project, capsys
     assert project.run() == 2
     err = capsys.readouterr().err
     assert "`permissions: issues: write`" in err and GOOD_TOKEN not in err
+
+
+def test_unticking_before_the_merge_takes_the_ignore_out_of_the_pr(project: Project) -> None:
+    project.seed(extra=dup_entries(project, "beta"))
+    project.pr()
+    number = the_issue(project)
+    tick(project, number, "tools/beta")
+    project.pr()
+    assert b"ignore:" in project.host.files_at(BRANCH)["curator.yaml"]
+    body = (project.host.threads[number].body or "").replace("- [x]", "- [ ]")
+    with project.host._lock:
+        project.host.threads[number].body = body  # the person's untick, as the web page saves it
+    result = project.pr()
+    assert result.action == "update" and result.desired.config is None
+    assert project.host.files_at(BRANCH)["curator.yaml"] == project.host.files_at("main")["curator.yaml"]
+    assert ticked(project.host.threads[number].body) == set()
+
+
+def test_a_dry_run_says_what_it_would_do_to_the_issue_and_writes_nothing(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.seed(extra=dup_entries(project, "beta"))
+    project.reset_log()
+    assert project.run("--dry-run") == 0
+    assert "list-health issue: create" in capsys.readouterr().out
+    assert project.host.write_requests() == [] and project.host.threads == {}
