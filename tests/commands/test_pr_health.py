@@ -84,6 +84,18 @@ def test_a_message_naming_another_entrys_line_does_not_change_from_run_to_run(pr
     assert project.pr().action == "nothing" and project.host.write_requests() == []
 
 
+def test_the_base_moving_on_rebuilds_the_pr_but_does_not_edit_the_issue(project: Project) -> None:
+    project.seed(extra=dup_entries(project, "beta"))
+    project.pr()
+    number = the_issue(project)
+    before = project.host.threads[number].body
+    project.host.advance_base({"docs/notes.md": b"notes\n"})
+    project.reset_log()
+    result = project.pr()
+    assert result.action == "update" and result.health is not None and result.health.action == "nothing"
+    assert issue_writes(project) == [] and project.host.threads[number].body == before
+
+
 def test_a_ticked_box_becomes_an_ignore_in_the_pr_and_the_finding_leaves_once_merged(project: Project) -> None:
     project.seed(extra=dup_entries(project, "beta"))
     project.pr()

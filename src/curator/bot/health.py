@@ -170,8 +170,12 @@ def render_blocks(
     return out
 
 
-def render_body(blocks: Sequence[str], *, limit: int = MAX_ISSUE) -> tuple[str, str]:
-    """The body with its marker, cut between blocks to fit; and its digest (of the blocks, not the marker)."""
+def render_body(blocks: Sequence[str], *, base_sha: str | None = None, limit: int = MAX_ISSUE) -> tuple[str, str]:
+    """The body with its marker, cut between blocks to fit; and its digest (of the blocks, not the marker).
+
+    The base commit in the line links is left out of the digest: the base moving on (any merge) is no reason
+    to edit the issue, and its links stay permalinks to the lines as they were when last written. A finding
+    whose line moved changes the text anyway."""
     kept: list[str] = []
     used = 0
     for i, block in enumerate(blocks):
@@ -181,7 +185,7 @@ def render_body(blocks: Sequence[str], *, limit: int = MAX_ISSUE) -> tuple[str, 
         kept.append(block)
         used += len(block) + 2
     text = "\n\n".join(kept)
-    body_digest = digest(text)
+    body_digest = digest(text.replace(base_sha, "{base}") if base_sha else text)
     return f"{text}\n\n{marker(body_digest)}\n", body_digest
 
 
@@ -213,7 +217,7 @@ def sync_health_issue(
     blocks = render_blocks(
         findings, repo_url=remote.html_url, base_sha=base_sha, paths=repo_paths, ticks=ticks, pull=pull
     )
-    body, body_digest = render_body(blocks)
+    body, body_digest = render_body(blocks, base_sha=base_sha)
     clean = blocks == [CLEAN]
     if clean:
         if issue is None or issue.state != "open":
