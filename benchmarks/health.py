@@ -5,10 +5,12 @@ against the test suite's fake GitHub API backed by a real bare git repository.
 
 All on loopback: the fake GitHub API on 127.0.0.3, the links on the link farm (127.0.0.2). The catalog has
 ENTRIES entries plus DUPLICATES entries that share one URL (each a finding that needs a person). Runs: the
-first (opens the PR and the issue), an unchanged scheduled run, an issue update (the base gains one more
+first (opens the PR and the issue), an unchanged scheduled run, a run after the base moved on (the PR is
+rebuilt, the issue is not edited), an issue update (the base gains one more
 duplicate: the README changes too, so the PR is rebuilt), a person's tick (the PR gains the ignore, the issue
 marks it pending), and the unchanged run after it. Write requests are counted at the server, those to
-/issues apart. Targets: an unchanged run makes 0 write requests; an issue update makes 1 issue write.
+/issues apart. Targets: an unchanged run makes 0 write requests; the base moving on, 0 issue writes; an issue
+update, 1 issue write.
 Exit 0 when they hold, 1 otherwise.
 """
 
@@ -91,6 +93,7 @@ def main() -> int:
         steps: list[tuple[str, Callable[[], object] | None]] = [
             ("first run (opens the PR and the issue)", None),
             ("unchanged scheduled run", None),
+            ("the base moved on (a person's commit)", lambda: host.advance_base({"docs/notes.md": b"notes\n"})),
             (
                 "issue update (one more duplicate on the base)",
                 lambda: host.advance_base({"catalog/tools.yaml": catalog(args.duplicates + 1)}),
@@ -111,7 +114,7 @@ def main() -> int:
             to_issues = len([r for r in writes if "/issues" in r.path and "/pulls" not in r.path])
             health = result.health.action if result.health else "-"
             rows.append((label, f"{result.action} / {health}", len(writes), to_issues, len(api.calls()), elapsed))
-    ok = rows[1][2] == 0 and rows[4][2] == 0 and rows[2][3] == 1
+    ok = rows[1][2] == 0 and rows[5][2] == 0 and rows[2][3] == 0 and rows[3][3] == 1
     total = args.entries + args.duplicates
     print(f"catalog: {total} entries, {args.duplicates} sharing a URL; fake latency {args.latency} s")
     print("| Run | PR / issue action | Write requests | of them to /issues | All requests | Wall time |")
