@@ -167,6 +167,9 @@ class Config(BaseModel):
     render: RenderSettings = Field(default_factory=RenderSettings)
     fix: FixSettings = Field(default_factory=FixSettings)
     bot: BotSettings = Field(default_factory=BotSettings)
+    issue: bool = Field(
+        default=True, description="keep the list-health issue (what needs a person); false: no issue request at all"
+    )
 
 
 @dataclass(frozen=True)

@@ -413,6 +413,8 @@ def test_the_repository_comes_from_the_option_the_environment_or_the_configurati
             }
         ],
         "needs_person": 0,
+        "ignores": 0,
+        "issue": {"action": "nothing", "number": None, "url": None},
     }
     assert project.host.write_requests() == []
 

@@ -11,11 +11,12 @@ left out of the digest that decides whether the body must be written again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from curator.bot.marker import BotState, digest
+from curator.config import CONFIG_FILE
 from curator.findings import Finding, Severity
 from curator.report.textsafe import escape_controls, md_escape, md_escape_url
 
@@ -55,6 +56,8 @@ class BodyInput:
     history_missing: bool = False
     declined: int = 0
     declined_from: Sequence[int] = ()  # the closed pull requests whose changes were declined
+    ignores: Sequence[Finding] = ()  # findings a person ticked "ignore this" for in the list-health issue
+    issue_url: str | None = None  # that issue
 
 
 def needs_person(findings: Sequence[Finding]) -> list[Finding]:
@@ -71,6 +74,9 @@ def summary(data: BodyInput) -> str:
     parts = [f"{n} fix{'' if n == 1 else 'es'}"]
     if data.readme is not None:
         parts.append("README regenerated")
+    if data.ignores:
+        k = len(data.ignores)
+        parts.append(f"{k} ignore{'' if k == 1 else 's'} added")
     m = len(needs_person(data.findings))
     parts.append(f"{m} finding{'' if m == 1 else 's'} need{'s' if m == 1 else ''} a person")
     return ", ".join(parts)
@@ -89,11 +95,34 @@ def _fix_table(fixes: Sequence[Finding]) -> str:
     return "\n".join(rows)
 
 
-def _line_link(data: BodyInput, f: Finding) -> str:
-    path = data.paths.get(f.file or "", f.file or "")
+def line_link(repo_url: str, base_sha: str, paths: Mapping[str, str], f: Finding) -> str:
+    """A markdown link to the finding's line on the base commit."""
+    path = paths.get(f.file or "", f.file or "")
     where = f"{path}:{f.line}" if f.line else path
-    url = f"{data.repo_url}/blob/{data.base_sha}/{quote(path)}" + (f"#L{f.line}" if f.line else "")
+    url = f"{repo_url}/blob/{base_sha}/{quote(path)}" + (f"#L{f.line}" if f.line else "")
     return f"[{md_escape(where)}]({escape_controls(url, keep='')})"
+
+
+def person_groups(findings: Sequence[Finding]) -> list[tuple[str, str, list[Finding]]]:
+    """What needs a person, grouped by rule in PERSON_RULES order: (rule, heading, findings); empty groups
+    left out. The PR body and the list-health issue both show these groups."""
+    person = needs_person(findings)
+    out = []
+    for rule, heading in PERSON_RULES:
+        group = [f for f in person if f.rule == rule]
+        if group:
+            out.append((rule, heading, group))
+    return out
+
+
+def group_heading(rule: str, heading: str) -> str:
+    return f"#### {heading} (`{rule}`)"
+
+
+def finding_text(repo_url: str, base_sha: str, paths: Mapping[str, str], f: Finding) -> str:
+    """One finding that needs a person, as a list item's text (without the `- `)."""
+    url = f" {md_escape_url(f.url)}" if f.url else ""
+    return f"{_cell(f.entry)}{url}: {_cell(f.message)} ({line_link(repo_url, base_sha, paths, f)})"
 
 
 def blocks(data: BodyInput) -> list[Block]:
@@ -102,17 +131,19 @@ def blocks(data: BodyInput) -> list[Block]:
         out += [Block("### Fixes"), Block(_fix_table(data.fixes))]
     if data.readme is not None:
         out.append(Block(f"The tables of `{escape_controls(data.readme, keep='')}` are regenerated from the catalog."))
-    person = needs_person(data.findings)
-    if person:
+    if data.ignores:
+        where = f" ticked in {escape_controls(data.issue_url, keep='')}" if data.issue_url else ""
+        out.append(Block(f"### Ignores{where}"))
+        out.append(Block(f"Added to `{CONFIG_FILE}`, one `ignore:` item each:"))
+        for f in data.ignores:
+            out.append(Block(f"- `{_cell(f.rule)}` {finding_text(data.repo_url, data.base_sha, data.paths, f)}"))
+    groups = person_groups(data.findings)
+    if groups:
         out.append(Block("### Needs a person"))
-        for rule, heading in PERSON_RULES:
-            group = [f for f in person if f.rule == rule]
-            if not group:
-                continue
-            out.append(Block(f"#### {heading} (`{rule}`)"))
+        for rule, heading, group in groups:
+            out.append(Block(group_heading(rule, heading)))
             for f in group:
-                url = f" {md_escape_url(f.url)}" if f.url else ""
-                out.append(Block(f"- {_cell(f.entry)}{url}: {_cell(f.message)} ({_line_link(data, f)})"))
+                out.append(Block(f"- {finding_text(data.repo_url, data.base_sha, data.paths, f)}"))
     notes: list[Block] = [Block(f"- Degraded run: {_cell(r)}") for r in data.degraded]
     if data.history_missing:
         notes.append(Block(f"- {HISTORY_NOTE}", volatile=True))

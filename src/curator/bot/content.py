@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from curator.bot.body import needs_person
+from curator.bot.ignores import add_ignores, ignore_for, ignore_id
 from curator.bot.marker import digest, fingerprint
 from curator.bot.remote import Remote
 from curator.catalog.load import load_catalog
@@ -37,6 +39,9 @@ class Desired:
     catalog: dict[str, str] = field(default_factory=dict)  # repository path → new text
     readme: tuple[str, str] | None = None  # repository path and new text
     readme_fingerprint: str | None = None
+    # ignores a person ticked in the list-health issue: the finding, its fingerprint; and curator.yaml's new text
+    ignores: list[tuple[Finding, str]] = field(default_factory=list)
+    config: tuple[str, str] | None = None
     findings: list[Finding] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)  # a finding's file as shown → repository path
     degraded: list[str] = field(default_factory=list)
@@ -51,6 +56,8 @@ class Desired:
         out = [fp for _, fp in self.fixes]
         if self.readme is not None and self.readme_fingerprint is not None:
             out.append(self.readme_fingerprint)
+        if self.config is not None:
+            out += [fp for _, fp in self.ignores]
         return out
 
     @property
@@ -58,11 +65,13 @@ class Desired:
         out = dict(self.catalog)
         if self.readme is not None:
             out[self.readme[0]] = self.readme[1]
+        if self.config is not None:
+            out[self.config[0]] = self.config[1]
         return out
 
     @property
     def empty(self) -> bool:
-        return not self.catalog and self.readme is None
+        return not self.catalog and self.readme is None and self.config is None
 
 
 def fix_fingerprint(finding: Finding) -> str:
@@ -85,15 +94,27 @@ def repo_path(relative: str, what: str) -> PurePosixPath:
 
 
 def desired_changes(
-    remote: Remote, base_sha: str, *, state: Path, now: datetime, declined: Collection[str] = ()
+    remote: Remote,
+    base_sha: str,
+    *,
+    state: Path,
+    now: datetime,
+    declined: Collection[str] = (),
+    ticked: Collection[str] = (),
+    issue_url: str | None = None,
 ) -> Desired:
+    """The change set on `base_sha`; `ticked` are the ids of the findings a person ticked "ignore this" for
+    in the list-health issue `issue_url`: their ignores are appended to curator.yaml."""
     files = remote.tree_files(base_sha)
     with tempfile.TemporaryDirectory(prefix="curator-pr-") as tmp:
         root = Path(tmp)
         config_path: Path | None = None
+        config_text: str | None = None
         if CONFIG_FILE in files:
             config_path = root / CONFIG_FILE
-            config_path.write_bytes(remote.read_blob(files[CONFIG_FILE]))
+            data = remote.read_blob(files[CONFIG_FILE])
+            config_path.write_bytes(data)
+            config_text = data.decode("utf-8", errors="replace")
         else:  # no configuration on the base: the defaults, as `curator check` would use there
             config_path = root / CONFIG_FILE
             config_path.write_text("{}\n", encoding="utf-8")
@@ -114,7 +135,39 @@ def desired_changes(
             (root / readme_path).parent.mkdir(parents=True, exist_ok=True)
             (root / readme_path).write_bytes(remote.read_blob(files[readme_path]))
         desired = _run(root, config, paths.catalog, paths.readme, paths.state, base_sha, now, declined)
+        desired = replace(desired, findings=[_without_root(f, root) for f in desired.findings])
+        if ticked and issue_url:
+            desired = _with_ignores(desired, config_text, ticked, declined, issue_url)
         return replace(desired, base_files=files)
+
+
+def _with_ignores(
+    desired: Desired, config_text: str | None, ticked: Collection[str], declined: Collection[str], issue_url: str
+) -> Desired:
+    """`desired` with curator.yaml carrying an ignore for each ticked finding still found (and not declined)."""
+    chosen: dict[str, Finding] = {}
+    left_out = 0
+    for f in needs_person(desired.findings):
+        fp = ignore_id(f)
+        if fp not in ticked or fp in chosen:
+            continue
+        if fp in declined:
+            left_out += 1
+            continue
+        chosen[fp] = f
+    if not chosen:
+        return replace(desired, declined_left_out=desired.declined_left_out + left_out)
+    try:
+        text = add_ignores(config_text, [ignore_for(f, issue_url) for f in chosen.values()])
+    except CuratorError as exc:  # the rest of the change set still goes ahead; the message says what to do
+        return replace(desired, refused=[*desired.refused, str(exc)])
+    return replace(
+        desired,
+        ignores=[(f, fp) for fp, f in chosen.items()],
+        config=(CONFIG_FILE, text),
+        before={**desired.before, CONFIG_FILE: config_text or ""},
+        declined_left_out=desired.declined_left_out + left_out,
+    )
 
 
 def _run(
@@ -173,6 +226,16 @@ def _run(
         refused=[why for _, why in outcome.refused],
         before=before,
     )
+
+
+def _without_root(finding: Finding, root: Path) -> Finding:
+    """`finding` with the temporary directory taken out of its message (a rule may name another entry's file
+    and line): the directory differs every run, and a message that changes would rewrite the PR body and the
+    list-health issue on a run that changed nothing."""
+    text = finding.message
+    for prefix in {f"{root}/", f"{root.resolve()}/"}:
+        text = text.replace(prefix, "")
+    return finding if text == finding.message else replace(finding, message=text)
 
 
 def _exact(change: FileChange) -> str:

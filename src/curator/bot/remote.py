@@ -22,6 +22,7 @@ from github import Auth, Github, GithubException, InputGitTreeElement
 from github.GitCommit import GitCommit
 from github.GitRef import GitRef
 from github.GitTree import GitTree
+from github.Issue import Issue
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 from requests import RequestException
@@ -44,6 +45,11 @@ WRITE_PERMISSIONS = (
     "the token cannot write to {repo} (403 Resource not accessible by integration): the workflow needs "
     "`permissions: contents: write` and `pull-requests: write`"
 )
+ISSUE_PERMISSIONS = (
+    "the token cannot write the list-health issue in {repo} (403 Resource not accessible by integration): the "
+    "workflow needs `permissions: issues: write` (or set `issue: false` in curator.yaml)"
+)
+ISSUE_WORK = "the list-health issue"  # in the `what` of every issue request: their 403 names `issues: write`
 ACTIONS_PULLS = (
     "GitHub refused to let GitHub Actions open the pull request in {repo} (403): the repository (or "
     'organisation) setting "Allow GitHub Actions to create and approve pull requests" must be turned on '
@@ -72,6 +78,15 @@ class PullInfo:
     head_sha: str
     labels: tuple[str, ...]
     raw: PullRequest
+
+
+@dataclass(frozen=True)
+class IssueInfo:
+    number: int
+    url: str
+    state: str  # "open" or "closed"
+    body: str
+    raw: Issue
 
 
 @dataclass(frozen=True)
@@ -144,6 +159,8 @@ class Remote:
         repo = self.full_name
         if exc.status == 401:
             return CuratorError(f"GitHub rejected the token (401 {message}): check GITHUB_TOKEN or GH_TOKEN")
+        if exc.status == 403 and NOT_INTEGRATION.lower() in message.lower() and ISSUE_WORK in what:
+            return CuratorError(ISSUE_PERMISSIONS.format(repo=repo))
         if exc.status == 403 and NOT_INTEGRATION.lower() in message.lower():
             return CuratorError(WRITE_PERMISSIONS.format(repo=repo))
         if exc.status == 403 and NO_ACTIONS_PULLS in message.lower():
@@ -294,3 +311,29 @@ class Remote:
 
     def close_with_body(self, pull: PullInfo, body: str) -> None:
         self._write("closing the pull request", lambda: pull.raw.edit(state="closed", body=body))
+
+    # --- the list-health issue
+
+    def issues(self, label: str) -> list[IssueInfo]:
+        """The issues (not pull requests) labelled `label`, open and closed, oldest first."""
+        with self._errors(reading=True, what=f"listing issues for {ISSUE_WORK}"):
+            found = self.repo.get_issues(state="all", labels=[label], sort="created", direction="asc")
+            return [
+                IssueInfo(number=i.number, url=i.html_url, state=i.state, body=i.body or "", raw=i)
+                for i in found
+                if i.pull_request is None
+            ]
+
+    def open_issue(self, *, title: str, body: str, label: str) -> tuple[int, str]:
+        made = self._write(f"opening {ISSUE_WORK}", lambda: self.repo.create_issue(title, body=body, labels=[label]))
+        return made.number, made.html_url
+
+    def edit_issue(self, issue: IssueInfo, *, body: str, state: str | None = None) -> None:
+        """The issue's body (and its state when given) in one request."""
+        if state is None:
+            self._write(f"editing {ISSUE_WORK}", lambda: issue.raw.edit(body=body))
+        else:
+            self._write(f"editing {ISSUE_WORK}", lambda: issue.raw.edit(body=body, state=state))
+
+    def comment_issue(self, issue: IssueInfo, text: str) -> None:
+        self._write(f"commenting on {ISSUE_WORK}", lambda: issue.raw.create_comment(text))

@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from curator.bot import body as bodies
+from curator.bot import health
 from curator.bot.content import Desired, desired_changes
 from curator.bot.marker import BotState, digest, read_state, replace_state
 from curator.bot.plan import Action, Decision, Observed, Wanted, decide
 from curator.bot.remote import TRAILER, PullInfo, Remote, blob_sha
+from curator.config import Config
 from curator.errors import CuratorError, UsageError
 from curator.pipeline import load_project
 from curator.probes.github import token_from_env
@@ -49,6 +51,7 @@ class Result:
     desired: Desired
     decision: Decision
     writes: int
+    health: health.HealthResult | None = None
 
 
 def run_pr(opts: PrOptions, *, now: datetime | None = None, sleep: Callable[[float], None] | None = None) -> int:
@@ -85,8 +88,18 @@ def make_pr(opts: PrOptions, *, now: datetime | None = None, sleep: Callable[[fl
     branch, label = config.bot.branch, config.bot.label
     pulls = remote.pulls(branch)
     open_pr = next((p for p in pulls if p.state == "open"), None)
-    declined, declined_from = _declined(pulls)
-    desired = desired_changes(remote, base_sha, state=paths.state, now=now or datetime.now(UTC), declined=declined)
+    declined, declined_from = health.declined_fingerprints(pulls)
+    # The boxes a person ticked in the list-health issue: their ignores go into curator.yaml in this PR.
+    issue = health.find_issue(remote) if config.issue else None
+    desired = desired_changes(
+        remote,
+        base_sha,
+        state=paths.state,
+        now=now or datetime.now(UTC),
+        declined=declined,
+        ticked=health.ticked(issue.body) if issue else (),
+        issue_url=issue.url if issue else None,
+    )
     branch_sha = remote.branch_head(branch)
     info = remote.branch_info(base_sha, branch_sha) if branch_sha else None
     base_files = desired.base_files
@@ -101,7 +114,11 @@ def make_pr(opts: PrOptions, *, now: datetime | None = None, sleep: Callable[[fl
         history_missing=desired.history_missing,
         declined=desired.declined_left_out,
         declined_from=declined_from if desired.declined_left_out else (),
+        ignores=[f for f, _ in desired.ignores] if desired.config else (),
+        issue_url=issue.url if issue else None,
     )
+    for why in desired.refused:
+        print(escape_controls(f"curator pr: {why}", keep=""), file=sys.stderr)
     blocks = bodies.blocks(data)
     stable = bodies.stable_digest(blocks)
     old_state = read_state(open_pr.body) if open_pr else None
@@ -122,28 +139,52 @@ def make_pr(opts: PrOptions, *, now: datetime | None = None, sleep: Callable[[fl
     _job_summary(blocks)
     if opts.dry_run:
         _print_plan(opts, decision, blocks, desired, open_pr)
-        return Result(
-            decision.action, open_pr.number if open_pr else None, open_pr.url if open_pr else None, desired, decision, 0
-        )
+        number, url = (open_pr.number, open_pr.url) if open_pr else (None, None)
+        pull = _pull_after(decision, desired, old_state, declined, number, url)
+        issue_result = _sync_issue(remote, config, desired, pull, dry_run=True)
+        if issue_result.body is not None and opts.format != "json":
+            print(health.describe(issue_result))
+        return Result(decision.action, number, url, desired, decision, 0, issue_result)
     number, url = _execute(
         remote, decision, desired, blocks, stable, tuple(declined), base, branch, label, open_pr, branch_sha
     )
-    return Result(decision.action, number, url, desired, decision, remote.writes)
+    pull = _pull_after(decision, desired, old_state, declined, number, url)
+    issue_result = _sync_issue(remote, config, desired, pull, dry_run=False)
+    return Result(decision.action, number, url, desired, decision, remote.writes, issue_result)
 
 
-def _declined(pulls: list[PullInfo]) -> tuple[set[str], tuple[int, ...]]:
-    """Fingerprints of the bot's pull requests closed unmerged since its latest merged one."""
-    merged = max((p.number for p in pulls if p.merged), default=0)
-    out: set[str] = set()
-    numbers: list[int] = []
-    for p in sorted(pulls, key=lambda p: p.number):
-        if p.number <= merged or p.state != "closed" or p.merged:
-            continue
-        state = read_state(p.body)
-        if state is not None and state.fingerprints:
-            out |= set(state.fingerprints)
-            numbers.append(p.number)
-    return out, tuple(numbers)
+def _pull_after(
+    decision: Decision,
+    desired: Desired,
+    old: BotState | None,
+    declined: set[str],
+    number: int | None,
+    url: str | None,
+) -> health.PullState:
+    """What the rolling pull request carries once this run's writes are done (for the issue's pending marks)."""
+    if decision.action in (Action.OPEN, Action.UPDATE):
+        carried = frozenset(desired.fingerprints)
+    elif decision.action is Action.CLOSE or old is None:
+        carried = frozenset()
+    else:
+        carried = frozenset(old.fingerprints)
+    open_number = None if decision.action is Action.CLOSE else number
+    return health.PullState(number=open_number, url=url, fingerprints=carried, declined=frozenset(declined))
+
+
+def _sync_issue(
+    remote: Remote, config: Config, desired: Desired, pull: health.PullState, *, dry_run: bool
+) -> health.HealthResult:
+    return health.sync_health_issue(
+        remote,
+        desired.findings,
+        config,
+        desired.paths,
+        desired.base,
+        dry_run,
+        pull=pull,
+        degraded=bool(desired.degraded),
+    )
 
 
 def _messages(desired: Desired) -> tuple[str, str]:
@@ -157,6 +198,14 @@ def _messages(desired: Desired) -> tuple[str, str]:
     catalog = f"curator: {n} catalog fix{'' if n == 1 else 'es'}\n\n" + "\n".join(lines) + f"\n\n{run}\n"
     readme = f"curator: regenerate the README tables\n\n{run}\n"
     return escape_controls(catalog, keep="\n"), readme
+
+
+def _ignore_message(desired: Desired) -> str:
+    run = f"{TRAILER}: {digest(','.join(desired.fingerprints))}"
+    n = len(desired.ignores)
+    lines = [f"- {f.rule} {f.entry or '*'}" + (f" {f.url}" if f.url else "") for f, _ in desired.ignores]
+    text = f"curator: {n} ignore{'' if n == 1 else 's'} ticked in the list-health issue\n\n" + "\n".join(lines)
+    return escape_controls(text + f"\n\n{run}\n", keep="\n")
 
 
 def _execute(
@@ -183,6 +232,9 @@ def _execute(
             commits.append(head)
         if desired.readme is not None:
             head = remote.commit(head, {desired.readme[0]: desired.readme[1]}, readme_message)
+            commits.append(head)
+        if desired.config is not None:
+            head = remote.commit(head, {desired.config[0]: desired.config[1]}, _ignore_message(desired))
             commits.append(head)
     state = BotState(
         fingerprints=tuple(desired.fingerprints),
@@ -266,6 +318,12 @@ def _print_plan(
     sys.stdout.write(escape_controls(_diff(desired), keep="\t\n"))
 
 
+def _issue_json(result: health.HealthResult | None) -> dict[str, Any] | None:
+    if result is None or result.action is health.HealthAction.OFF:
+        return None
+    return {"action": str(result.action), "number": result.number, "url": result.url}
+
+
 def _output(opts: PrOptions, result: Result) -> None:
     pr = {"number": result.number, "url": result.url} if result.number is not None else None
     if opts.format == "json":
@@ -288,12 +346,16 @@ def _output(opts: PrOptions, result: Result) -> None:
             "pr": pr,
             "fixes": fixes,
             "needs_person": len(bodies.needs_person(result.desired.findings)),
+            "ignores": len(result.desired.ignores) if result.desired.config else 0,
+            "issue": _issue_json(result.health),
         }
         print(escape_controls(json.dumps(doc, ensure_ascii=False, indent=2), keep="\n", json=True))
     elif not opts.dry_run:
         where = f" #{result.number} {result.url}" if result.number is not None else ""
         reason = f" ({result.decision.reason})" if result.decision.reason else ""
         print(escape_controls(f"{result.action}{where}{reason}", keep=""))
+        if result.health is not None and result.health.action is not health.HealthAction.OFF:
+            print(health.describe(result.health))
     print(f"{result.writes} write request{'' if result.writes == 1 else 's'}", file=sys.stderr)
     github_output = os.environ.get("GITHUB_OUTPUT")
     if github_output:

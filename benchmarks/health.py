@@ -1,0 +1,129 @@
+"""List-health issue benchmark: the write requests of `curator pr` runs that keep the list-health issue,
+against the test suite's fake GitHub API backed by a real bare git repository.
+
+    python benchmarks/health.py [--entries 40] [--duplicates 5] [--latency 0.0]
+
+All on loopback: the fake GitHub API on 127.0.0.3, the links on the link farm (127.0.0.2). The catalog has
+ENTRIES entries plus DUPLICATES entries that share one URL (each a finding that needs a person). Runs: the
+first (opens the PR and the issue), an unchanged scheduled run, a run after the base moved on (the PR is
+rebuilt, the issue is not edited), an issue update (the base gains one more
+duplicate: the README changes too, so the PR is rebuilt), a person's tick (the PR gains the ignore, the issue
+marks it pending), and the unchanged run after it. Write requests are counted at the server, those to
+/issues apart. Targets: an unchanged run makes 0 write requests; the base moving on, 0 issue writes; an issue
+update, 1 issue write.
+Exit 0 when they hold, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]  # benchmarks/github.py shadows PyGithub
+sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "src"))
+for _name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+    os.environ.pop(_name, None)
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.0/8,localhost"
+
+from tests.support.catalogs import GOOD_SECTION  # noqa: E402
+from tests.support.fake_github import GOOD_TOKEN, FakeGithub  # noqa: E402
+from tests.support.linkfarm import link_farm  # noqa: E402
+
+from curator.bot.health import LABEL  # noqa: E402
+from curator.commands.pr import PrOptions, make_pr  # noqa: E402
+
+NAME = "octo/awesome-list"
+README = "# Tools\n\n<!-- curator:begin tools -->\n<!-- curator:end tools -->\n"
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--entries", type=int, default=40)
+    parser.add_argument("--duplicates", type=int, default=5)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds the fake sleeps before every answer")
+    args = parser.parse_args()
+    os.environ["GITHUB_TOKEN"] = GOOD_TOKEN
+    os.environ.pop("GITHUB_OUTPUT", None)
+    os.environ.pop("GITHUB_STEP_SUMMARY", None)
+    with tempfile.TemporaryDirectory() as tmp, link_farm() as farm, FakeGithub(host="127.0.0.3") as api:
+        os.chdir(tmp)
+        api.latency = args.latency
+        links = farm.host("127.0.0.2")
+        config = (
+            f"github:\n  api_url: {api.url}\n  write_interval: 0\n"
+            "links:\n  timeout: 5\n  retries: 0\n  allow_private_hosts: true\n"
+        )
+        Path("curator.yaml").write_text(config, encoding="utf-8")
+        shared = links.url("/ok/shared")
+
+        def catalog(duplicates: int) -> bytes:
+            own = "".join(
+                f"  - id: e{n}\n    name: Entry {n}\n    url: {links.url(f'/ok/e{n}')}\n" for n in range(args.entries)
+            )
+            dups = "".join(f"  - id: d{n}\n    name: Dup {n}\n    url: {shared}\n" for n in range(duplicates))
+            return (GOOD_SECTION + "entries:\n" + own + dups).encode()
+
+        host = api.host_repo(NAME)
+        host.seed(
+            {
+                "curator.yaml": config.encode(),
+                "catalog/tools.yaml": catalog(args.duplicates),
+                "README.md": README.encode(),
+            }
+        )
+
+        def issue() -> int:
+            return next(t.number for t in host.threads.values() if not t.is_pull and LABEL in t.labels)
+
+        def tick() -> None:
+            with host._lock:
+                thread = host.threads[issue()]
+                thread.body = (thread.body or "").replace("- [ ] ignore this", "- [x] ignore this", 1)
+
+        steps: list[tuple[str, Callable[[], object] | None]] = [
+            ("first run (opens the PR and the issue)", None),
+            ("unchanged scheduled run", None),
+            ("the base moved on (a person's commit)", lambda: host.advance_base({"docs/notes.md": b"notes\n"})),
+            (
+                "issue update (one more duplicate on the base)",
+                lambda: host.advance_base({"catalog/tools.yaml": catalog(args.duplicates + 1)}),
+            ),
+            ("a person ticked one box (PR gains the ignore)", tick),
+            ("unchanged run after it", None),
+        ]
+        rows = []
+        for day, (label, before) in enumerate(steps, start=1):
+            if before is not None:
+                before()
+            with api._lock:
+                api.log.clear()
+            started = time.perf_counter()
+            result = make_pr(PrOptions(repo=NAME), now=T0 + timedelta(days=day))
+            elapsed = time.perf_counter() - started
+            writes = host.write_requests()
+            to_issues = len([r for r in writes if "/issues" in r.path and "/pulls" not in r.path])
+            health = result.health.action if result.health else "-"
+            rows.append((label, f"{result.action} / {health}", len(writes), to_issues, len(api.calls()), elapsed))
+    ok = rows[1][2] == 0 and rows[5][2] == 0 and rows[2][3] == 0 and rows[3][3] == 1
+    total = args.entries + args.duplicates
+    print(f"catalog: {total} entries, {args.duplicates} sharing a URL; fake latency {args.latency} s")
+    print("| Run | PR / issue action | Write requests | of them to /issues | All requests | Wall time |")
+    print("|---|---|---:|---:|---:|---:|")
+    for label, action, writes, issues, requests, elapsed in rows:
+        print(f"| {label} | {action} | {writes} | {issues} | {requests} | {elapsed:.2f} s |")
+    print("targets met" if ok else "TARGET MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
