@@ -183,11 +183,14 @@ def _import(args: argparse.Namespace) -> int:
 
 def _init_arguments(init: argparse.ArgumentParser) -> None:
     init.add_argument("--readme", type=Path, default=Path("README.md"), help="the list's README (default: README.md)")
-    init.add_argument("--catalog", type=Path, default=Path("catalog"), help="where to write the catalog files")
+    init.add_argument(
+        "--catalog", type=Path, default=Path("catalog"), help="where to write the catalog files (default: catalog)"
+    )
     init.add_argument(
         "--action-repo",
         metavar="OWNER/NAME",
-        help=f"the repository of curator's action the workflows use (default: the one of {PROJECT_URL})",
+        # The default is computed where it is used (commands.init): importing it here would slow every command.
+        help=f"the repository of curator's action the workflows use (default: {'/'.join(PROJECT_URL.split('/')[-2:])})",
     )
     init.add_argument(
         "--action-ref",

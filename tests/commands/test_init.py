@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from curator import PROJECT_URL, __version__
+from curator.commands.init import default_action_ref, default_action_repo
 from curator.commands.init_templates import config_text
 from curator.config import load_config
 from curator.main import main
@@ -100,6 +101,14 @@ def test_workflows_use_the_published_action_at_the_version_tag(repo: Path) -> No
         assert re.findall(r"uses: (\S+/\S+@v[\d.]+)$", text, re.M) and set(
             re.findall(r"uses: (?!actions/)(\S+)$", text, re.M)
         ) == {f"{owner_name}@v{__version__}"}, name
+
+
+def test_help_names_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["init", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"(default: {default_action_repo()})" in out
+    assert f"(default: {default_action_ref()}, this curator's version)" in out
 
 
 def test_action_repo_and_ref_are_options(repo: Path) -> None:
