@@ -96,11 +96,11 @@ Next steps:
   1. Review {CONFIG_FILE}, the catalog in {display_path(catalog)}/ and the markers in {display_path(readme)};
      `curator check --offline` and `curator render --check` should pass now.
   2. Commit: git add {added} && git commit -m "Maintain the list with curator"
-  3. In the repository's Settings > Actions > General > Workflow permissions, turn on
+  3. In the repository's Settings → Actions → General → Workflow permissions, turn on
      "Allow GitHub Actions to create and approve pull requests": the bot opens its pull request with the
      workflow's token.
   4. Optional: pull requests opened with the workflow's token do not trigger CI. To have CI run on the
      bot's pull request, install a GitHub App on the repository (contents and pull requests: read and
      write) and store its id and private key as the secrets {app_id} and {app_key}.
-  5. First run: Actions > curator > Run workflow (command: check), or
+  5. First run: Actions → curator → Run workflow (command: check), or
      `gh workflow run curator.yml -f command=check`; then the same with command: pr."""

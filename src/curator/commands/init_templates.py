@@ -105,8 +105,8 @@ _BOT_WORKFLOW = """\
 # curator's scheduled bot: a daily `curator check` that records link history (and keeps the Actions cache
 # that carries it warm: caches idle for 7 days are evicted), and a weekly `curator pr` that opens or
 # updates one rolling pull request with the safe fixes and the regenerated README tables.
-# It needs the repository setting "Allow GitHub Actions to create and approve pull requests" (Settings >
-# Actions > General > Workflow permissions).
+# It needs the repository setting "Allow GitHub Actions to create and approve pull requests" (Settings →
+# Actions → General → Workflow permissions).
 # Pull requests opened with GITHUB_TOKEN do not trigger other workflows. To have CI run on the bot's pull
 # request, install a GitHub App on the repository and store its id and private key as the secrets
 # CURATOR_APP_ID and CURATOR_APP_PRIVATE_KEY: the pr job then uses the App's token.
