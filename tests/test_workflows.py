@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -456,3 +457,54 @@ def test_action_writes_the_report_as_the_job_summary(tmp_path: Path, report: boo
     assert done.returncode == 0, done.stderr
     text = summary.read_text(encoding="utf-8")
     assert text == "# curator report\n" if report else "curator check wrote no report" in text
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)  # 20 s on an idle machine; 90 s measured with two other test suites running
+def test_action_install_step_installs_curator_from_the_action_path(tmp_path: Path) -> None:
+    # The real script on a copy of this working tree (pip builds in the source tree): afterwards `curator`
+    # is on the job's PATH. pip needs the package registry (the build backend, the dependencies).
+    action_path = tmp_path / "action"
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        if (REPO / name).is_file():
+            (action_path / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, action_path / name)
+    bin_dir = tmp_path / "bin"  # `python`, as setup-python leaves it on PATH
+    bin_dir.mkdir()
+    (bin_dir / "python").symlink_to(sys.executable)
+    github_path = tmp_path / "github_path"
+    github_path.write_text("", encoding="utf-8")
+    runner_temp = tmp_path / "runner"
+    runner_temp.mkdir()
+    step = _action_step("Install curator")
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "RUNNER_TEMP": str(runner_temp),
+        "GITHUB_PATH": str(github_path),
+        **_step_env(step, {"github.action_path": str(action_path)}),
+    }
+    bash = shutil.which("bash")
+    assert bash is not None
+    done = subprocess.run(
+        [bash, "--noprofile", "--norc", "-eo", "pipefail", "-c", str(step["run"])],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=280,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    (added,) = github_path.read_text(encoding="utf-8").splitlines()
+    version = subprocess.run(
+        [str(Path(added) / "curator"), "--version"], capture_output=True, text=True, check=True, timeout=30
+    )
+    assert version.stdout.strip().startswith("curator ")
