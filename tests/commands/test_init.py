@@ -148,3 +148,17 @@ def test_generated_workflows_pass_actionlint(repo: Path) -> None:
     assert [p.name for p in paths] == ["contributor.yml", "curator.yml"]
     problems = actionlint.lint(paths)
     assert not problems, "actionlint:\n" + "\n".join(map(str, problems))
+
+
+def test_a_missing_or_outside_readme_is_refused(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "README.md").unlink()
+    assert main(["init"]) == 2
+    assert "README.md: file not found" in capsys.readouterr().err
+    outside = tmp_path_factory.mktemp("elsewhere") / "LIST.md"
+    outside.write_text(LIST, encoding="utf-8")
+    assert main(["init", "--readme", str(outside)]) == 2
+    assert "must be inside the repository" in capsys.readouterr().err
+    assert list(repo.iterdir()) == []
+    assert outside.read_text(encoding="utf-8") == LIST
