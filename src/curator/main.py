@@ -181,6 +181,37 @@ def _import(args: argparse.Namespace) -> int:
     return run_import(markdown=args.markdown, catalog=args.catalog, force=args.force, dry_run=args.dry_run)
 
 
+def _init_arguments(init: argparse.ArgumentParser) -> None:
+    init.add_argument("--readme", type=Path, default=Path("README.md"), help="the list's README (default: README.md)")
+    init.add_argument(
+        "--catalog", type=Path, default=Path("catalog"), help="where to write the catalog files (default: catalog)"
+    )
+    init.add_argument(
+        "--action-repo",
+        metavar="OWNER/NAME",
+        # The default is computed where it is used (commands.init): importing it here would slow every command.
+        help=f"the repository of curator's action the workflows use (default: {'/'.join(PROJECT_URL.split('/')[-2:])})",
+    )
+    init.add_argument(
+        "--action-ref",
+        metavar="REF",
+        help=f"the action's tag, branch or commit SHA (default: v{__version__}, this curator's version)",
+    )
+    init.add_argument("--force", action="store_true", help="overwrite the files a previous init wrote")
+
+
+def _init(args: argparse.Namespace) -> int:
+    from curator.commands.init import default_action_ref, default_action_repo, run_init
+
+    return run_init(
+        readme=args.readme,
+        catalog=args.catalog,
+        action_repo=args.action_repo or default_action_repo(),
+        action_ref=args.action_ref or default_action_ref(),
+        force=args.force,
+    )
+
+
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
     pass
 
@@ -271,6 +302,16 @@ COMMANDS: dict[str, Command] = {
         arguments=_import_arguments,
         run=_import,
         exit_zero="imported (or, with --dry-run, reported)",
+    ),
+    "init": Command(
+        help="adopt curator in a repository: import its README's tables, write curator.yaml and the workflows",
+        description="Import the README's tables into a catalog (as `curator import` does), write curator.yaml "
+        "with every default commented out, .github/workflows/curator.yml (the scheduled bot) and "
+        ".github/workflows/contributor.yml (the check of contributors' pull requests), both using curator's "
+        "published action, and print the steps left to do by hand. Overwrites nothing without --force.",
+        arguments=_init_arguments,
+        run=_init,
+        exit_zero="the files were written",
     ),
     "schema": Command(
         help="print the catalog's JSON Schema",
