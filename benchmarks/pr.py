@@ -34,7 +34,7 @@ from tests.support.catalogs import GOOD_SECTION  # noqa: E402
 from tests.support.fake_github import GOOD_TOKEN, FakeGithub  # noqa: E402
 from tests.support.linkfarm import link_farm  # noqa: E402
 
-from curator.commands.pr import PrOptions, make_pr  # noqa: E402
+from curator.bot.run import PrOptions, make_pr  # noqa: E402
 
 NAME = "octo/awesome-list"
 README = "# Tools\n\n<!-- curator:begin tools -->\n<!-- curator:end tools -->\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from curator.bot.marker import read_state
-from curator.commands.pr import PrOptions, Result, make_pr
+from curator.bot.run import PrOptions, Result, make_pr
 from curator.main import main
 from tests.support.catalogs import GOOD_SECTION
 from tests.support.fake_github import GOOD_TOKEN, FakeGithub
