@@ -189,6 +189,7 @@ def gather(
         history_missing=history_missing,
         notes=tuple(notes),
         record_error=record_error,
+        github_rate_remaining=fetch.rate_remaining,
     )
 
 

@@ -9,7 +9,8 @@ database stays local (the caller passes its path): history belongs to the machin
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -17,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from curator.bot.marker import digest, fingerprint
 from curator.bot.remote import Remote
 from curator.catalog.load import load_catalog
-from curator.config import CONFIG_FILE, Config
+from curator.config import CONFIG_FILE, Config, ProjectPaths
 from curator.errors import CuratorError
 from curator.findings import Finding
 from curator.fix.apply import FileChange, apply_fixes, render_readme
@@ -84,18 +85,29 @@ def repo_path(relative: str, what: str) -> PurePosixPath:
     return PurePosixPath(*parts) if parts else PurePosixPath()
 
 
-def desired_changes(
-    remote: Remote, base_sha: str, *, state: Path, now: datetime, declined: Collection[str] = ()
-) -> Desired:
+@dataclass(frozen=True)
+class BaseCopy:
+    """The base's files a run needs, written under `root`: its `curator.yaml` (the defaults when it has
+    none), catalog files and README, with the configuration they name; `files` maps every path on the base
+    to its blob SHA."""
+
+    root: Path
+    config_path: Path
+    config: Config
+    paths: ProjectPaths
+    files: dict[str, str]
+
+
+@contextmanager
+def base_copy(remote: Remote, base_sha: str, *, state: Path) -> Iterator[BaseCopy]:
+    """The base's files in a temporary directory, deleted on leaving; `state` stays the local database."""
     files = remote.tree_files(base_sha)
     with tempfile.TemporaryDirectory(prefix="curator-pr-") as tmp:
         root = Path(tmp)
-        config_path: Path | None = None
+        config_path = root / CONFIG_FILE
         if CONFIG_FILE in files:
-            config_path = root / CONFIG_FILE
             config_path.write_bytes(remote.read_blob(files[CONFIG_FILE]))
         else:  # no configuration on the base: the defaults, as `curator check` would use there
-            config_path = root / CONFIG_FILE
             config_path.write_text("{}\n", encoding="utf-8")
         config, paths = load_project(config_path, state=state)
         catalog_dir = repo_path(config.catalog, "catalog")
@@ -113,8 +125,16 @@ def desired_changes(
         if readme_path in files:
             (root / readme_path).parent.mkdir(parents=True, exist_ok=True)
             (root / readme_path).write_bytes(remote.read_blob(files[readme_path]))
-        desired = _run(root, config, paths.catalog, paths.readme, paths.state, base_sha, now, declined)
-        return replace(desired, base_files=files)
+        yield BaseCopy(root=root, config_path=config_path, config=config, paths=paths, files=files)
+
+
+def desired_changes(
+    remote: Remote, base_sha: str, *, state: Path, now: datetime, declined: Collection[str] = ()
+) -> Desired:
+    with base_copy(remote, base_sha, state=state) as base:
+        paths = base.paths
+        desired = _run(base.root, base.config, paths.catalog, paths.readme, paths.state, base_sha, now, declined)
+        return replace(desired, base_files=base.files)
 
 
 def _run(

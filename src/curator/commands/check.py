@@ -10,6 +10,7 @@ from pathlib import Path
 from curator.atomicfile import write_atomic
 from curator.catalog.load import load_catalog
 from curator.errors import CatalogError, CuratorError
+from curator.facts import Facts
 from curator.findings import Finding, Severity
 from curator.pipeline import build_report, gather, judge, load_project
 from curator.report import Report, TextStyle, render_report, text_style
@@ -29,11 +30,18 @@ class CheckOptions:
     state: Path | None = None
 
 
+@dataclass(frozen=True)
+class CheckResult:
+    """One completed check: what `curator check` reports, and the facts it was judged on."""
+
+    report: Report
+    facts: Facts
+
+
 def run_check(opts: CheckOptions, *, now: datetime | None = None) -> int:
     """0: no error finding; 1: error findings; 2: the run could not complete (after reporting what it found)."""
-    config, paths = load_project(opts.config, catalog=opts.catalog, readme=opts.readme, state=opts.state)
     try:
-        catalog = load_catalog(paths.catalog)
+        result = check_project(opts, now=now)
     except CatalogError as exc:
         if opts.format == "text":
             raise
@@ -45,6 +53,14 @@ def run_check(opts: CheckOptions, *, now: datetime | None = None) -> int:
         _emit(opts, Report(findings=findings, entries=0, links=0))
         print(f"curator: {exc}", file=sys.stderr)
         return exc.exit_code
+    _emit(opts, result.report)
+    return check_status(result)
+
+
+def check_project(opts: CheckOptions, *, now: datetime | None = None) -> CheckResult:
+    """The check of `run_check` without its output (`curator serve` logs and hands it on instead)."""
+    config, paths = load_project(opts.config, catalog=opts.catalog, readme=opts.readme, state=opts.state)
+    catalog = load_catalog(paths.catalog)
     facts = gather(
         catalog,
         config,
@@ -57,14 +73,17 @@ def run_check(opts: CheckOptions, *, now: datetime | None = None) -> int:
         readme_path=paths.readme,
         readme_required=opts.readme is not None,
     )
-    report = build_report(catalog, judge(catalog, config, facts), facts)
-    _emit(opts, report)
+    return CheckResult(build_report(catalog, judge(catalog, config, facts), facts), facts)
+
+
+def check_status(result: CheckResult) -> int:
+    """The exit code of a check: CuratorError (2) when it could not complete, else 1 for error findings."""
     # A run that could not complete says so after its report, and fails whatever it found.
-    if facts.network == "unreachable":
-        raise CuratorError(facts.notes[0])
-    if facts.record_error is not None:
-        raise CuratorError(f"the report is complete, but this run was not recorded: {facts.record_error}")
-    return 1 if report.errors else 0
+    if result.facts.network == "unreachable":
+        raise CuratorError(result.facts.notes[0])
+    if result.facts.record_error is not None:
+        raise CuratorError(f"the report is complete, but this run was not recorded: {result.facts.record_error}")
+    return 1 if result.report.errors else 0
 
 
 def _emit(opts: CheckOptions, report: Report) -> None:
