@@ -123,5 +123,7 @@ def _value(text: str, spec: _Field, where: str) -> int:
     if lowered in spec.names:
         return spec.names.index(lowered) + spec.names_from
     if spec.names:
-        raise ValueError(f"{where}: {text!r} is neither a number ({spec.low}-{spec.high}) nor a name ({spec.names[0]}…)")
+        raise ValueError(
+            f"{where}: {text!r} is neither a number ({spec.low}-{spec.high}) nor a name ({spec.names[0]}…)"
+        )
     raise ValueError(f"{where}: {text!r} is not a number ({spec.low}-{spec.high})")

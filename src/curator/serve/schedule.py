@@ -69,4 +69,3 @@ def next_runs(trig: Any, now: datetime, count: int = 3) -> list[datetime]:
 def iso(moment: datetime) -> str:
     """ISO 8601 in UTC with a Z, to the second."""
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
