@@ -49,7 +49,9 @@ class Metrics:
         for state, count in sorted(Tally(str(r.state) for r in facts.links.values()).items()):
             self.links.labels(state).set(count)
         self.findings.clear()
-        for (rule, severity), count in sorted(Tally((f.rule, str(f.severity)) for f in report.findings).items()):
+        for (rule, severity), count in sorted(
+            Tally((f.rule, f.severity.name.lower()) for f in report.findings).items()
+        ):
             self.findings.labels(rule, severity).set(count)
         if facts.github_rate_remaining is not None:
             self.rate_remaining.set(facts.github_rate_remaining)
