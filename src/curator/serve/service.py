@@ -200,12 +200,11 @@ class Service:
             scheduler.shutdown(wait=False)
 
     def _note_schedule(self, scheduler: Any, *, log: bool) -> None:
-        nexts: dict[str, str | None] = {}
-        for job in scheduler.get_jobs():
-            nexts[job.id] = iso(job.next_run_time) if job.next_run_time else None
-            if log:
-                cron = self.jobs[job.id].cron
-                self.log.emit(
-                    "schedule", f"{job.id} scheduled", job=job.id, cron=cron.text if cron else None, next=nexts[job.id]
-                )
-        self._state = _State(last=self._state.last, next_runs=nexts)
+        nexts: dict[str, str | None] = {
+            job.id: iso(job.next_run_time) if job.next_run_time else None for job in scheduler.get_jobs()
+        }
+        self._state = _State(last=self._state.last, next_runs=nexts)  # before the log line: it says "ready"
+        if log:
+            for name, when in nexts.items():
+                cron = self.jobs[name].cron
+                self.log.emit("schedule", f"{name} scheduled", job=name, cron=cron.text if cron else None, next=when)
