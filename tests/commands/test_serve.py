@@ -237,3 +237,11 @@ def test_sigterm_during_a_job_exits_0_within_10_s_and_records_nothing(local: Pat
         assert db.execute("pragma integrity_check").fetchone() == ("ok",)
         assert db.execute("select count(*) from link_results").fetchone() == (0,)
         assert db.execute("select count(*) from runs where finished_at is not null").fetchone() == (0,)
+
+
+def test_once_leaves_out_a_job_whose_schedule_is_null(local: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (local / "curator.yaml").write_text("schedule:\n  check: null\n")  # no catalog: a check would fail
+    assert main(["serve", "--once"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["serve"]) == 2
+    assert "nothing to schedule" in capsys.readouterr().err

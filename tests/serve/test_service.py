@@ -78,3 +78,21 @@ def test_a_stop_during_a_job_unwinds_it_and_is_logged() -> None:
     assert unwound == [True]
     assert _events(out)[-1] == ("job.interrupted", "check")
     assert service.health()[1]["last_run"] is None  # an interrupted run is not a run
+
+
+def test_the_schedulers_warnings_become_event_lines() -> None:
+    import logging
+
+    from curator.serve.service import _Relay
+
+    out = io.StringIO()
+    relay = _Relay(EventLog(out, fmt="json"))
+    logger = logging.getLogger("apscheduler.test")
+    logger.addHandler(relay)
+    try:
+        logger.warning('Execution of job "check" skipped: maximum number of running instances reached (1)')
+        logger.info("not an event")
+    finally:
+        logger.removeHandler(relay)
+    (line,) = out.getvalue().splitlines()
+    assert json.loads(line)["event"] == "scheduler" and "skipped" in json.loads(line)["message"]

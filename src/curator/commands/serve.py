@@ -68,7 +68,8 @@ def run_serve(
         _print_schedule(jobs, now or datetime.now(UTC))
         return 0
     log = EventLog(stderr or sys.stderr, fmt=opts.log_format)
-    service = Service(jobs, log=log)
+    # A job whose schedule is null is left out of --once too: null means "not this job", not "not now".
+    service = Service([job for job in jobs if job.cron is not None], log=log)
     service.on_run.append(lambda r: metrics.observe_run(r.job, ended=r.ended, duration=r.duration, ok=r.ok))
     with _stop_signals():
         try:

@@ -11,6 +11,7 @@ clock, which stands still while a machine sleeps, and the nudge makes it look at
 
 from __future__ import annotations
 
+import logging
 import queue
 import time
 from collections.abc import Callable, Sequence
@@ -105,6 +106,17 @@ def _never_called() -> None:  # pragma: no cover - HandOff queues jobs instead o
     raise AssertionError("curator serve runs jobs in the main thread")
 
 
+class _Relay(logging.Handler):
+    """APScheduler's warnings (a run skipped: the job was still running) as our event lines."""
+
+    def __init__(self, log: EventLog) -> None:
+        super().__init__(logging.WARNING)
+        self._log = log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._log.emit("scheduler", record.getMessage(), level=record.levelname.lower())
+
+
 class Service:
     def __init__(self, jobs: Sequence[Job], *, log: EventLog, clock: Clock | None = None) -> None:
         self.jobs = {job.name: job for job in jobs}
@@ -174,6 +186,9 @@ class Service:
         """Until `Stopping` is raised (by the signal handler). Returns 0: a stop is a normal end."""
         executor = HandOff()
         scheduler = make_scheduler([self.jobs[n] for n in self.order], executor)
+        relay = _Relay(self.log)
+        logging.getLogger("apscheduler").addHandler(relay)
+        logging.getLogger("apscheduler").propagate = False  # its lines come through ours, one format
         scheduler.start()
         try:
             self._note_schedule(scheduler, log=True)
@@ -198,6 +213,8 @@ class Service:
             return 0
         finally:
             scheduler.shutdown(wait=False)
+            logging.getLogger("apscheduler").removeHandler(relay)
+            logging.getLogger("apscheduler").propagate = True
 
     def _note_schedule(self, scheduler: Any, *, log: bool) -> None:
         nexts: dict[str, str | None] = {
