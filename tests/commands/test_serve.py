@@ -245,3 +245,8 @@ def test_once_leaves_out_a_job_whose_schedule_is_null(local: Path, capsys: pytes
     assert capsys.readouterr().err == ""
     assert main(["serve"]) == 2
     assert "nothing to schedule" in capsys.readouterr().err
+
+
+def test_listen_is_refused_with_once(local: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--once", "--listen", "9464"]) == 2
+    assert "not with --once or --dry-run" in capsys.readouterr().err

@@ -25,7 +25,7 @@ from curator.commands.check import CheckOptions, CheckResult, check_project, che
 from curator.commands.pr import REPO_ENV, PrOptions, make_pr
 from curator.config import Config, ProjectPaths
 from curator.crontab import Crontab, parse_crontab
-from curator.errors import CuratorError
+from curator.errors import CuratorError, UsageError
 from curator.facts import Facts
 from curator.pipeline import load_project
 from curator.report import Report
@@ -60,6 +60,8 @@ def run_serve(
     now: datetime | None = None,
     stderr: TextIO | None = None,
 ) -> int:
+    if opts.listen is not None and (opts.once or opts.dry_run):
+        raise UsageError("--listen serves the endpoints of a running service: not with --once or --dry-run")
     config, paths = load_project(opts.config, state=opts.state)
     repo = os.environ.get(REPO_ENV, "").strip() or config.github.repository
     metrics = Metrics()
