@@ -250,3 +250,41 @@ def test_once_leaves_out_a_job_whose_schedule_is_null(local: Path, capsys: pytes
 def test_listen_is_refused_with_once(local: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--once", "--listen", "9464"]) == 2
     assert "not with --once or --dry-run" in capsys.readouterr().err
+
+
+def test_sigterm_during_the_pr_writes_leaves_the_branch_ref_untouched(local: Path, farm: LinkFarm) -> None:
+    links = farm.host("127.0.0.2")
+    ok = links.route("/ok", Reply(status=200))
+    with FakeGithub(host="127.0.0.3") as api:
+        host = api.host_repo("octo/list")
+        config = (
+            f"github:\n  api_url: {api.url}\n  write_interval: 0\n{LINKS_CONFIG}  exclude: ['^https://github\\.com/']\n"
+        )
+        entries = GOOD_SECTION + f"entries:\n  - id: a\n    name: A\n    url: h{ok}\n"
+        host.seed({"curator.yaml": config.encode(), "catalog/tools.yaml": entries.encode()})
+        (local / "curator.yaml").write_text(config + 'schedule:\n  check: null\n  pr: "0 6 * * *"\n')
+        proc = _start(
+            local, "--once", "--log-format", "json", env={"GITHUB_TOKEN": GOOD_TOKEN, "GITHUB_REPOSITORY": "octo/list"}
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while not any("/git/trees" in p for p in api.arrived) and time.monotonic() < deadline:
+                time.sleep(0.001)
+            api.latency = 30  # the writes after the first tree hang: the stop comes between writes
+            assert any("/git/trees" in p for p in api.arrived), "the pr job never began to write"
+            signalled = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            _out, err = proc.communicate(timeout=15)
+        finally:
+            api.latency = 0
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        assert time.monotonic() - signalled < 10
+        assert proc.returncode == 0 and "Traceback" not in err
+        assert [json.loads(line)["event"] for line in err.splitlines()] == [
+            "job.started",
+            "job.interrupted",
+            "shutdown",
+        ]
+        assert host.branch_sha("curator/maintenance") is None  # the ref, written last, never moved
