@@ -167,7 +167,7 @@ class Service:
         finally:
             self.running = None
         duration = time.monotonic() - t0
-        record = RunRecord(name, started, self.clock(), duration, ok, message.splitlines()[0] if message else "")
+        record = RunRecord(name, started, self.clock(), duration, ok, message)  # a line: the log escapes newlines
         self._state = _State(last=record, next_runs=self._state.next_runs)
         if ok:
             self.log.emit("job.finished", f"{name} finished: {record.message}", job=name, duration_seconds=duration)
