@@ -164,6 +164,7 @@ OWN_EXIT_LINES = {
     "render": ["  0    the README was written, or (--check) is up to date", "  1    --check: the README is out"],
     "fix": ["  0    the run completed"],
     "pr": ["  0    the run completed"],
+    "serve": ["  0    stopped by SIGTERM or Ctrl-C (a normal end)"],
     "import": ["  0    imported"],
     "init": ["  0    the files were written"],
     "schema": ["  0    done"],

@@ -43,6 +43,8 @@ DEFAULT_MAX_FAILING_SHARE = 0.2
 DEFAULT_WRITE_INTERVAL = 1.0
 DEFAULT_BOT_BRANCH = "curator/maintenance"
 DEFAULT_BOT_LABEL = "curator: edited"
+DEFAULT_CHECK_SCHEDULE = "0 6 * * *"  # daily, UTC
+DEFAULT_PR_SCHEDULE = "17 6 * * 1"  # Mondays, UTC, after that day's check
 
 
 class RuleSettings(BaseModel):
@@ -155,6 +157,23 @@ class BotSettings(BaseModel):
     )
 
 
+class ScheduleSettings(BaseModel):
+    """When `curator serve` runs each job: crontab expressions, read in UTC; null leaves the job out."""
+
+    model_config = _STRICT
+    check: str | None = Field(default=DEFAULT_CHECK_SCHEDULE, description="the check, recorded in the history")
+    pr: str | None = Field(default=DEFAULT_PR_SCHEDULE, description="the rolling pull request")
+
+    @field_validator("check", "pr")
+    @classmethod
+    def _crontab(cls, value: str | None) -> str | None:
+        if value is not None:
+            from curator.crontab import parse_crontab  # raises ValueError: reported at the value's line
+
+            parse_crontab(value)
+        return value
+
+
 class Config(BaseModel):
     model_config = _STRICT
     catalog: str = "catalog"
@@ -169,6 +188,9 @@ class Config(BaseModel):
     bot: BotSettings = Field(default_factory=BotSettings)
     issue: bool = Field(
         default=True, description="keep the list-health issue (what needs a person); false: no issue request at all"
+    )
+    schedule: ScheduleSettings = Field(
+        default_factory=ScheduleSettings, description="when `curator serve` runs each job (crontab, UTC; null: never)"
     )
 
 

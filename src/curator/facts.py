@@ -157,3 +157,4 @@ class Facts:
     history_missing: bool = False  # the state database held no earlier finished run (new, lost or reset)
     notes: tuple[str, ...] = ()
     record_error: str | None = None
+    github_rate_remaining: int | None = None  # GitHub's rate limit left after the metadata fetch, if it said

@@ -168,6 +168,40 @@ def _pr(args: argparse.Namespace) -> int:
     )
 
 
+def _serve_arguments(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument("--config", type=Path, help="local configuration file (default: ./curator.yaml if present)")
+    serve.add_argument(
+        "--state", type=Path, help="local state database (default: history.state, else .curator/state.db)"
+    )
+    mode = serve.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="print each job's next three run times (UTC) and exit")
+    mode.add_argument("--once", action="store_true", help="run every job now, in order (check, then pr), and exit")
+    serve.add_argument(
+        "--listen",
+        metavar="HOST:PORT",
+        help="serve GET /healthz and /metrics there (PORT alone: 127.0.0.1; another address only if written out)",
+    )
+    serve.add_argument(
+        "--log-format", choices=("text", "json"), default="text", help="standard error's event lines (default: text)"
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from curator.commands.serve import ServeOptions, run_serve
+
+    # The list-health issue updater is wired here, as run_serve's on_check_done hook.
+    return run_serve(
+        ServeOptions(
+            config=args.config,
+            state=args.state,
+            dry_run=args.dry_run,
+            once=args.once,
+            listen=args.listen,
+            log_format=args.log_format,
+        )
+    )
+
+
 def _import_arguments(imp: argparse.ArgumentParser) -> None:
     imp.add_argument("markdown", type=Path, help="the markdown file to import (it gets markers added)")
     imp.add_argument("--catalog", type=Path, default=Path("catalog"), help="where to write the catalog files")
@@ -294,6 +328,18 @@ COMMANDS: dict[str, Command] = {
         arguments=_pr_arguments,
         run=_pr,
         exit_zero="the run completed (the pull request was opened, updated, closed, handed off, or left as it was)",
+    ),
+    "serve": Command(
+        help="run check and pr on their schedules (curator.yaml's schedule, UTC), with /healthz and /metrics",
+        description="Run the check daily and the rolling pull request weekly (schedule.check and schedule.pr in "
+        "curator.yaml, crontab expressions in UTC) until stopped; SIGTERM or Ctrl-C stops it safely (exit 0). "
+        "With a repository (GITHUB_REPOSITORY or github.repository) both jobs read its default branch through "
+        "the API; without one only the check runs, on the working directory. --dry-run prints the next run "
+        "times, --once runs every job now and exits.",
+        arguments=_serve_arguments,
+        run=_serve,
+        exit_zero="stopped by SIGTERM or Ctrl-C (a normal end); --dry-run: printed; --once: every job "
+        "completed (findings do not fail a job; 2: one could not complete)",
     ),
     "import": Command(
         help="turn the resource tables of a markdown file into catalog files",

@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from curator.catalog.load import Catalog
@@ -189,6 +189,7 @@ def gather(
         history_missing=history_missing,
         notes=tuple(notes),
         record_error=record_error,
+        github_rate_remaining=fetch.rate_remaining,
     )
 
 
@@ -242,3 +243,53 @@ def _link_rows(results: Iterable[LinkResult], urls: dict[str, set[str]]) -> list
         )
         for result in sorted(results, key=lambda r: r.url)
     ]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One completed check: what `curator check` reports, and the facts it was judged on."""
+
+    report: Report
+    facts: Facts
+
+
+def check_project(
+    config_path: Path | None,
+    *,
+    catalog: Path | None = None,
+    readme: Path | None = None,
+    state: Path | None = None,
+    now: datetime | None = None,
+    offline: bool = False,
+    use_cache: bool = True,
+    allow_private_hosts: bool = False,
+    changed_since: str | None = None,
+) -> CheckResult:
+    """The whole check, without output: load, gather, judge, report (`curator check`, `curator serve`)."""
+    from curator.catalog.load import load_catalog
+
+    config, paths = load_project(config_path, catalog=catalog, readme=readme, state=state)
+    loaded = load_catalog(paths.catalog)
+    facts = gather(
+        loaded,
+        config,
+        state_path=paths.state,
+        now=now or datetime.now(UTC),
+        offline=offline,
+        use_cache=use_cache,
+        allow_private_hosts=allow_private_hosts,
+        changed_since=changed_since,
+        readme_path=paths.readme,
+        readme_required=readme is not None,
+    )
+    return CheckResult(build_report(loaded, judge(loaded, config, facts), facts), facts)
+
+
+def check_status(result: CheckResult) -> int:
+    """The exit code of a check: CuratorError (2) when it could not complete, else 1 for error findings."""
+    # A run that could not complete says so after its report, and fails whatever it found.
+    if result.facts.network == "unreachable":
+        raise CuratorError(result.facts.notes[0])
+    if result.facts.record_error is not None:
+        raise CuratorError(f"the report is complete, but this run was not recorded: {result.facts.record_error}")
+    return 1 if result.report.errors else 0

@@ -459,3 +459,18 @@ def test_from_cache_values_take_the_requested_spelling(api: FakeGithub) -> None:
     last = {"org/tool": replace(known(["org/tool"])["org/tool"], requested="org/tool")}
     result = fetch(api, ["Org/Tool"], last_known=last, max_rate_limit_wait=0)
     assert result.metas["org/tool"].requested == "Org/Tool" and result.metas["org/tool"].from_cache
+
+
+# --- the rate limit left, for `curator serve`'s metrics ------------------------------------------------
+
+
+def test_the_rate_limit_left_is_reported(api: FakeGithub) -> None:
+    repos = names(3)
+    populate(api, repos)
+    api.graphql_budget.remaining = 4000
+    with_token = fetch(api, repos)
+    assert with_token.rate_remaining is not None and with_token.rate_remaining < 4000
+    api.core_budget.remaining = 40
+    without = fetch(api, repos, token=None)
+    assert without.rate_remaining is not None and without.rate_remaining <= 40
+    assert fetch(api, []).rate_remaining is None  # nothing asked: nothing known

@@ -9,7 +9,8 @@ database stays local (the caller passes its path): history belongs to the machin
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -19,7 +20,7 @@ from curator.bot.ignores import add_ignores, ignore_for, ignore_id
 from curator.bot.marker import digest, fingerprint
 from curator.bot.remote import Remote
 from curator.catalog.load import load_catalog
-from curator.config import CONFIG_FILE, Config
+from curator.config import CONFIG_FILE, Config, ProjectPaths
 from curator.errors import CuratorError
 from curator.findings import Finding
 from curator.fix.apply import FileChange, apply_fixes, render_readme
@@ -93,30 +94,33 @@ def repo_path(relative: str, what: str) -> PurePosixPath:
     return PurePosixPath(*parts) if parts else PurePosixPath()
 
 
-def desired_changes(
-    remote: Remote,
-    base_sha: str,
-    *,
-    state: Path,
-    now: datetime,
-    declined: Collection[str] = (),
-    ticked: Collection[str] = (),
-    issue_url: str | None = None,
-) -> Desired:
-    """The change set on `base_sha`; `ticked` are the ids of the findings a person ticked "ignore this" for
-    in the list-health issue `issue_url`: their ignores are appended to curator.yaml."""
+@dataclass(frozen=True)
+class BaseCopy:
+    """The base's files a run needs, written under `root`: its `curator.yaml` (the defaults when it has
+    none; `config_text` is its text, None then), catalog files and README, with the configuration they name;
+    `files` maps every path on the base to its blob SHA."""
+
+    root: Path
+    config_path: Path
+    config: Config
+    paths: ProjectPaths
+    files: dict[str, str]
+    config_text: str | None
+
+
+@contextmanager
+def base_copy(remote: Remote, base_sha: str, *, state: Path) -> Iterator[BaseCopy]:
+    """The base's files in a temporary directory, deleted on leaving; `state` stays the local database."""
     files = remote.tree_files(base_sha)
     with tempfile.TemporaryDirectory(prefix="curator-pr-") as tmp:
         root = Path(tmp)
-        config_path: Path | None = None
+        config_path = root / CONFIG_FILE
         config_text: str | None = None
         if CONFIG_FILE in files:
-            config_path = root / CONFIG_FILE
             data = remote.read_blob(files[CONFIG_FILE])
             config_path.write_bytes(data)
             config_text = data.decode("utf-8", errors="replace")
         else:  # no configuration on the base: the defaults, as `curator check` would use there
-            config_path = root / CONFIG_FILE
             config_path.write_text("{}\n", encoding="utf-8")
         config, paths = load_project(config_path, state=state)
         catalog_dir = repo_path(config.catalog, "catalog")
@@ -134,11 +138,30 @@ def desired_changes(
         if readme_path in files:
             (root / readme_path).parent.mkdir(parents=True, exist_ok=True)
             (root / readme_path).write_bytes(remote.read_blob(files[readme_path]))
-        desired = _run(root, config, paths.catalog, paths.readme, paths.state, base_sha, now, declined)
-        desired = replace(desired, findings=[_without_root(f, root) for f in desired.findings])
+        yield BaseCopy(
+            root=root, config_path=config_path, config=config, paths=paths, files=files, config_text=config_text
+        )
+
+
+def desired_changes(
+    remote: Remote,
+    base_sha: str,
+    *,
+    state: Path,
+    now: datetime,
+    declined: Collection[str] = (),
+    ticked: Collection[str] = (),
+    issue_url: str | None = None,
+) -> Desired:
+    """The change set on `base_sha`; `ticked` are the ids of the findings a person ticked "ignore this" for
+    in the list-health issue `issue_url`: their ignores are appended to curator.yaml."""
+    with base_copy(remote, base_sha, state=state) as base:
+        paths = base.paths
+        desired = _run(base.root, base.config, paths.catalog, paths.readme, paths.state, base_sha, now, declined)
+        desired = replace(desired, findings=[_without_root(f, base.root) for f in desired.findings])
         if ticked and issue_url:
-            desired = _with_ignores(desired, config_text, ticked, declined, issue_url)
-        return replace(desired, base_files=files)
+            desired = _with_ignores(desired, base.config_text, ticked, declined, issue_url)
+        return replace(desired, base_files=base.files)
 
 
 def _with_ignores(

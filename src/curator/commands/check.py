@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from curator.atomicfile import write_atomic
-from curator.catalog.load import load_catalog
 from curator.errors import CatalogError, CuratorError
 from curator.findings import Finding, Severity
-from curator.pipeline import build_report, gather, judge, load_project
+from curator.pipeline import check_project, check_status
 from curator.report import Report, TextStyle, render_report, text_style
 
 
@@ -31,9 +30,18 @@ class CheckOptions:
 
 def run_check(opts: CheckOptions, *, now: datetime | None = None) -> int:
     """0: no error finding; 1: error findings; 2: the run could not complete (after reporting what it found)."""
-    config, paths = load_project(opts.config, catalog=opts.catalog, readme=opts.readme, state=opts.state)
     try:
-        catalog = load_catalog(paths.catalog)
+        result = check_project(
+            opts.config,
+            catalog=opts.catalog,
+            readme=opts.readme,
+            state=opts.state,
+            now=now,
+            offline=opts.offline,
+            use_cache=not opts.no_cache,
+            allow_private_hosts=opts.allow_private_hosts,
+            changed_since=opts.changed_since,
+        )
     except CatalogError as exc:
         if opts.format == "text":
             raise
@@ -45,26 +53,8 @@ def run_check(opts: CheckOptions, *, now: datetime | None = None) -> int:
         _emit(opts, Report(findings=findings, entries=0, links=0))
         print(f"curator: {exc}", file=sys.stderr)
         return exc.exit_code
-    facts = gather(
-        catalog,
-        config,
-        state_path=paths.state,
-        now=now or datetime.now(UTC),
-        offline=opts.offline,
-        use_cache=not opts.no_cache,
-        allow_private_hosts=opts.allow_private_hosts,
-        changed_since=opts.changed_since,
-        readme_path=paths.readme,
-        readme_required=opts.readme is not None,
-    )
-    report = build_report(catalog, judge(catalog, config, facts), facts)
-    _emit(opts, report)
-    # A run that could not complete says so after its report, and fails whatever it found.
-    if facts.network == "unreachable":
-        raise CuratorError(facts.notes[0])
-    if facts.record_error is not None:
-        raise CuratorError(f"the report is complete, but this run was not recorded: {facts.record_error}")
-    return 1 if report.errors else 0
+    _emit(opts, result.report)
+    return check_status(result)
 
 
 def _emit(opts: CheckOptions, report: Report) -> None:

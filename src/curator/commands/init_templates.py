@@ -176,9 +176,11 @@ jobs:
     if: github.event.schedule == '17 6 * * 1' || (github.event_name == 'workflow_dispatch' && inputs.command == 'pr')
     runs-on: ubuntu-latest
     timeout-minutes: 30
-    # The only job that writes: commits to its own branch (contents) and the pull request.
+    # The only job that writes: commits to its own branch (contents), the pull request, and the list-health
+    # issue.
     permissions:
       contents: write
+      issues: write
       pull-requests: write
     steps:
       - name: Check out

@@ -81,6 +81,7 @@ class RepoFetch:
     incomplete: list[IncompleteReason] = field(default_factory=list)  # why some values are not fresh
     api_calls: int = 0
     skipped: list[str] = field(default_factory=list)  # keys not fetched this run
+    rate_remaining: int | None = None  # requests (REST) or points (GraphQL) left, as last answered; None: unknown
 
 
 def token_from_env(env: Mapping[str, str]) -> str | None:
@@ -147,6 +148,7 @@ def fetch_repos(
     finally:
         gh.close()
     result.api_calls = run.api_calls
+    result.rate_remaining = run.remaining
     _finish(result, wanted, run, last_known, has_token=token is not None)
     return result
 
