@@ -288,3 +288,29 @@ def test_sigterm_during_the_pr_writes_leaves_the_branch_ref_untouched(local: Pat
             "shutdown",
         ]
         assert host.branch_sha("curator/maintenance") is None  # the ref, written last, never moved
+
+
+def test_the_check_job_keeps_the_list_health_issue(
+    local: Path, farm: LinkFarm, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    links = farm.host("127.0.0.2")
+    ok = links.route("/ok", Reply(status=200))
+    with FakeGithub(host="127.0.0.3") as api:
+        host = api.host_repo("octo/list")
+        config = (
+            f"github:\n  api_url: {api.url}\n  write_interval: 0\n{LINKS_CONFIG}  exclude: ['^https://github\\.com/']\n"
+            "schedule:\n  pr: null\n"  # the check job alone
+        )
+        twins = "".join(f"  - id: {n}\n    name: {n.upper()}\n    url: {ok}\n" for n in ("a", "b"))
+        host.seed({"curator.yaml": config.encode(), "catalog/tools.yaml": (GOOD_SECTION + "entries:\n" + twins).encode()})
+        (local / "curator.yaml").write_text(config)
+        monkeypatch.setenv("GITHUB_TOKEN", GOOD_TOKEN)
+        monkeypatch.setenv("GITHUB_REPOSITORY", "octo/list")
+        assert run_serve(ServeOptions(once=True)) == 0
+        issues = [r for r in host.write_requests() if r.method == "POST" and r.path.endswith("/issues")]
+        assert len(issues) == 1  # the duplicate needs a person: one list-health issue, opened by the check job
+        body = issues[0].body
+        assert isinstance(body, dict) and "duplicate" in str(body.get("body", "")).lower()
+        before = len(host.write_requests())
+        assert run_serve(ServeOptions(once=True)) == 0
+        assert len(host.write_requests()) == before  # unchanged: no write at all

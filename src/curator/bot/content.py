@@ -8,20 +8,23 @@ database stays local (the caller passes its path): history belongs to the machin
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from curator.bot.body import needs_person
+from curator.bot.health import HealthResult, sync_health_issue
 from curator.bot.ignores import add_ignores, ignore_for, ignore_id
 from curator.bot.marker import digest, fingerprint
 from curator.bot.remote import Remote
 from curator.catalog.load import load_catalog
 from curator.config import CONFIG_FILE, Config, ProjectPaths
 from curator.errors import CuratorError
+from curator.facts import Facts
 from curator.findings import Finding
 from curator.fix.apply import FileChange, apply_fixes, render_readme
 from curator.fix.select import degraded_reasons, select_fixes
@@ -158,7 +161,7 @@ def desired_changes(
     with base_copy(remote, base_sha, state=state) as base:
         paths = base.paths
         desired = _run(base.root, base.config, paths.catalog, paths.readme, paths.state, base_sha, now, declined)
-        desired = replace(desired, findings=[_without_root(f, base.root) for f in desired.findings])
+        desired = replace(desired, findings=[without_root(f, base.root) for f in desired.findings])
         if ticked and issue_url:
             desired = _with_ignores(desired, base.config_text, ticked, declined, issue_url)
         return replace(desired, base_files=base.files)
@@ -251,7 +254,7 @@ def _run(
     )
 
 
-def _without_root(finding: Finding, root: Path) -> Finding:
+def without_root(finding: Finding, root: Path) -> Finding:
     """`finding` with the temporary directory taken out of its message (a rule may name another entry's file
     and line): the directory differs every run, and a message that changes would rewrite the PR body and the
     list-health issue on a run that changed nothing."""
@@ -267,3 +270,20 @@ def _exact(change: FileChange) -> str:
 
 def _relative(root: Path, path: Path) -> str:
     return path.resolve().relative_to(root.resolve()).as_posix()
+
+
+def health_after_check(
+    remote: Remote, base: BaseCopy, findings: Sequence[Finding], facts: Facts, base_sha: str
+) -> HealthResult:
+    """The list-health issue brought in line with a check run on `base` (serve's daily job): the findings
+    as the repository shows them (files relative to its root, no temporary directory in a message)."""
+    shown = [without_root(f, base.root) for f in findings]
+    repo_paths: dict[str, str] = {}
+    for finding in shown:
+        if finding.file:
+            path = Path(finding.file)
+            absolute = (path if path.is_absolute() else Path.cwd() / path).resolve()
+            with contextlib.suppress(ValueError):  # a file outside the copy is not the repository's
+                repo_paths[finding.file] = absolute.relative_to(base.root.resolve()).as_posix()
+    degraded = bool(degraded_reasons(facts, base.config))
+    return sync_health_issue(remote, shown, base.config, repo_paths, base_sha, degraded=degraded)

@@ -141,7 +141,7 @@ def _cron(text: str | None) -> Crontab | None:
 
 def _check_base(repo: str, config: Config, paths: ProjectPaths) -> CheckResult:
     """The check on the repository's default branch as it is now, read through the API (no checkout)."""
-    from curator.bot.content import base_copy
+    from curator.bot.content import base_copy, health_after_check
     from curator.bot.remote import Remote
     from curator.probes.github import token_from_env
 
@@ -160,7 +160,10 @@ def _check_base(repo: str, config: Config, paths: ProjectPaths) -> CheckResult:
     if sha is None:
         raise CuratorError(f"the default branch {escape_controls(base, keep='')!r} of {repo} has no head")
     with base_copy(remote, sha, state=paths.state) as copy:
-        return check_project(copy.config_path, state=paths.state)
+        result = check_project(copy.config_path, state=paths.state)
+        # The daily job keeps the list-health issue too (`issue: false` in the base's curator.yaml: not).
+        health_after_check(remote, copy, result.report.findings, result.facts, sha)
+        return result
 
 
 def _print_schedule(jobs: list[Job], now: datetime) -> None:
