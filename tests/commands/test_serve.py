@@ -302,7 +302,8 @@ def test_the_check_job_keeps_the_list_health_issue(
             "schedule:\n  pr: null\n"  # the check job alone
         )
         twins = "".join(f"  - id: {n}\n    name: {n.upper()}\n    url: {ok}\n" for n in ("a", "b"))
-        host.seed({"curator.yaml": config.encode(), "catalog/tools.yaml": (GOOD_SECTION + "entries:\n" + twins).encode()})
+        catalog = GOOD_SECTION + "entries:\n" + twins
+        host.seed({"curator.yaml": config.encode(), "catalog/tools.yaml": catalog.encode()})
         (local / "curator.yaml").write_text(config)
         monkeypatch.setenv("GITHUB_TOKEN", GOOD_TOKEN)
         monkeypatch.setenv("GITHUB_REPOSITORY", "octo/list")
