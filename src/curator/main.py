@@ -116,9 +116,7 @@ def _fix_arguments(fix: argparse.ArgumentParser) -> None:
         help="apply only this rule's fixes (malformed-url, redirected, repo-renamed); may be repeated",
     )
     fix.add_argument("--state", type=Path, help="state database (default: .curator/state.db)")
-    fix.add_argument(
-        "--allow-private-hosts", action="store_true", help="allow links to loopback and private addresses"
-    )
+    fix.add_argument("--allow-private-hosts", action="store_true", help="allow links to loopback and private addresses")
     fix.add_argument("--no-cache", action="store_true", help="re-check links that were ok recently")
 
 

@@ -67,7 +67,8 @@ def run_import(
     for decision in result.decisions:
         print(f"{source.shown}: {decision}")
     if not result.files:
-        skipped = f" ({_plural(len(result.skipped), 'table')} left as they are)" if result.skipped else ""
+        n = len(result.skipped)
+        skipped = f" ({_plural(n, 'table')} left as {'it is' if n == 1 else 'they are'})" if n else ""
         raise CuratorError(f"{source.shown}: no resource tables found{skipped}; nothing imported")
 
     if catalog.exists() and not catalog.is_dir():
