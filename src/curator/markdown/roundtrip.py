@@ -68,7 +68,9 @@ def _inventory(text: str) -> tuple[Counter[tuple[str, str]], Counter[str], Count
     links = Counter((link.label, link.url) for link in find_links(text))
     urls = Counter(match.group(0).rstrip(".,;:!?") for match in _URL.finditer(text))
     tags = Counter(match.group(0) for match in _TAG.finditer(text) if not match.group(0).startswith("<!--"))
-    return links, urls, tags, _emoji(text), Counter(_WORD.findall(text))
+    # Words of the text itself: URLs and tags are counted above, and their parts are not words.
+    prose = _TAG.sub(" ", _URL.sub(" ", text))
+    return links, urls, tags, _emoji(text), Counter(_WORD.findall(prose))
 
 
 def measure_loss(original: str, result: str) -> Loss:
