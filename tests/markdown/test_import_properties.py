@@ -90,10 +90,11 @@ def test_import_then_render_gives_the_table_back(table: str) -> None:
 
 # Pieces of malformed markdown: ragged rows, unclosed HTML, nested containers, huge cells, markers.
 _PIECES = [
-    "| Name | Link |", "|---|---|", "| A | [🔗](https://a.example) |", "| B |", "| C | [x](https://c.example) | extra |",
-    "<details>", "<summary>More</summary>", "</details>", "<div>", "<!-- note", "-->", "> | Q | [🔗](https://q.example) |",
-    "> |---|---|", "- | L | [🔗](https://l.example) |", "  |---|---|", "# Heading", "", "| " + "w" * 2500 + " | x |",
-    "| \\| | `a|b` |", "<!-- curator:begin things -->", "<!-- curator:end things -->", "| [N](https://n.example) (2026) | d |",
+    "| Name | Link |", "|---|---|", "| A | [🔗](https://a.example) |", "| B |",
+    "| C | [x](https://c.example) | extra |", "<details>", "<summary>More</summary>", "</details>", "<div>",
+    "<!-- note", "-->", "> | Q | [🔗](https://q.example) |", "> |---|---|", "- | L | [🔗](https://l.example) |",
+    "  |---|---|", "# Heading", "", "| " + "w" * 2500 + " | x |", "| \\| | `a|b` |",
+    "<!-- curator:begin things -->", "<!-- curator:end things -->", "| [N](https://n.example) (2026) | d |",
     "text with https://bare.example/x). and www.w.example", "| :-: | --: |", "|", "||", "| <b>unclosed | x |",
 ]  # fmt: skip
 
