@@ -293,7 +293,7 @@ def _detect_layout(table: Table, name_column: str | None = None) -> _Layout:
         # The column's label is its most common link text; every other entry keeps its own (Entry.label).
         labels = Counter(parsed.links[0].label for cell in column_cells[link] if (parsed := _decompose(cell)).links)
         if labels:
-            label = max(labels, key=lambda k: (labels[k], -list(labels).index(k)))
+            label = labels.most_common(1)[0][0]  # stable: of equally common labels, the first seen
 
     keys: set[str] = set()
     columns: list[Column] = []
