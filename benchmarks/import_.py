@@ -8,9 +8,9 @@ The README is written into a temporary directory: a heading, prose, and one tabl
 the patterns real lists have (per-row link labels, several links with separators, names holding links
 with emoji and suffixes, escaped pipes, inline HTML, dates). `curator import` runs as a child process
 (`python -m curator import ... --verify`) ROUNDS times, each time on a fresh copy; the median wall time
-and the largest peak RSS of the child (`resource.getrusage(RUSAGE_CHILDREN)` read before and after, so
-only that child counts) are reported. The loss is measured with `curator.markdown.roundtrip.measure_loss`,
-the function `curator import --verify` and the tests use. Exit status 1 when any loss is not zero.
+and the largest peak RSS of the child (`os.wait4`) are reported. The loss is measured with
+`curator.markdown.roundtrip.measure_loss`, the function `curator import --verify` and the tests use. Exit
+status 1 when any loss is not zero.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import contextlib
 import io
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -51,22 +50,23 @@ def generate(rows: int) -> str:
 
 
 def run_import(readme: Path, catalog: Path) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS in KiB of the child, and its standard output."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds, peak RSS in KiB of the child (from `os.wait4`), and its standard output."""
+    out = readme.parent / "import.out"
     start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "curator", "import", str(readme), "--catalog", str(catalog), "--verify"],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-    )
+    with out.open("w", encoding="utf-8") as sink:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "curator", "import", str(readme), "--catalog", str(catalog), "--verify"],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        )
+        _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if done.returncode != 0:
-        raise SystemExit(f"curator import exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
-    # ru_maxrss of the children is the largest of any child so far: a first child makes it its own peak.
-    return wall, max(peak, before), done.stdout
+    child.returncode = os.waitstatus_to_exitcode(status)
+    text = out.read_text(encoding="utf-8")
+    if child.returncode != 0:
+        raise SystemExit(f"curator import exited {child.returncode}:\n{text}")
+    return wall, usage.ru_maxrss, text
 
 
 def loss_of(path: Path, work: Path) -> dict[str, int]:
