@@ -144,10 +144,25 @@ def test_link_forms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "https://twins.example.org", "https://dot.example.org",
     ]  # fmt: skip
     assert entries[4].description == "Read https://a.example/x)."  # kept as written, nothing cut into a URL
-    assert entries[5].url is None and entries[5].around["link"].before == "<https://auto.example.org>"
+    assert (entries[5].url, entries[5].url_form) == ("https://auto.example.org", "autolink")
     err = capsys.readouterr().err
     assert "README.md:5: reference link [the manual][1] kept as text" in err
-    assert "README.md:10: the 'Link' cell holds a URL but no [label](url) link: kept as text" in err
+    assert "README.md:10" not in err  # an autolink cell is the entry's link, written back the same way
+
+
+def test_bare_url_cells_keep_their_form_and_lose_no_punctuation(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "# T\n\n| Name | Link |\n|---|---|\n| A | https://a.example/x). |\n| B | https://b.example/W_(y) |\n",
+        encoding="utf-8",
+    )
+    catalog = tmp_path / "catalog"
+    assert main(["import", str(readme), "--catalog", str(catalog), "--verify"]) == 0
+    (source,) = load_catalog(catalog).sources
+    a, b = source.model.entries
+    assert (a.url, a.url_form, a.around["link"].after) == ("https://a.example/x", "bare", ").")
+    assert (b.url, b.url_form) == ("https://b.example/W_(y)", "bare")
+    assert "| A | https://a.example/x). |" in readme.read_text(encoding="utf-8")
 
 
 def test_bom_removal_is_said_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

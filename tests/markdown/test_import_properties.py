@@ -61,7 +61,12 @@ def _cell(text: str) -> str:
 def tables(draw: st.DrawFn) -> str:
     rows = draw(
         st.lists(
-            st.tuples(name_cells(), descriptions(), link_runs(), st.sampled_from(["2024", "", "n/a"])),
+            st.tuples(
+                name_cells(),
+                descriptions(),
+                st.one_of(link_runs(), urls, urls.map(lambda u: f"<{u}>"), urls.map(lambda u: u + ").")),
+                st.sampled_from(["2024", "", "n/a"]),
+            ),
             min_size=1,
             max_size=6,
         )

@@ -93,6 +93,10 @@ class Entry(BaseModel):
     label: SingleLine | None = Field(
         default=None, description="the text of the main link in the link column, when not the column's label"
     )
+    url_form: Literal["bare", "autolink"] | None = Field(
+        default=None,
+        description="how the link cell writes the main URL when not as [label](url): bare, or <url>",
+    )
     links: list[ExtraLink] = Field(default_factory=list)
     around: dict[CellRole, Around] = Field(
         default_factory=dict, description="text of the name, description or link cell around the catalog's values"

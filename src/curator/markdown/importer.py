@@ -322,6 +322,26 @@ def _name_link(cell: str) -> _Cell | None:
     return None
 
 
+_AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
+_BARE = re.compile(r"https?://[^\s<>]+")
+_TRAILING = ".,;:!?"
+
+
+def _plain_url(cell: str) -> tuple[str, str, str] | None:
+    """A link cell that is one autolink or one bare URL: (url, form, text after it). Punctuation ending a
+    bare URL is not part of it (`https://a.example/x).`), nor is a `)` that closes nothing."""
+    if (auto := _AUTOLINK.fullmatch(cell)) is not None:
+        return auto.group(1), "autolink", ""
+    if _BARE.fullmatch(cell) is None:
+        return None
+    url = cell
+    while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count(")") > url.count("("))):
+        url = url[:-1]
+    if not _BARE.fullmatch(url):
+        return None
+    return url, "bare", cell[len(url) :]
+
+
 def _around(before: str, after: str) -> Around | None:
     return Around(before=before, after=after) if before or after else None
 
@@ -403,6 +423,7 @@ class _TableImporter:
         name = cells[layout.name]
         url: str | None = None
         label: str | None = None
+        values_form: str | None = None
         links: list[ExtraLink] = []
         around: dict[str, Around] = {}
         if layout.linked and (parsed := _name_link(name)) is not None:
@@ -426,7 +447,12 @@ class _TableImporter:
             column = layout.columns[layout.link]
             cell = cells[layout.link]
             parsed = _decompose(cell)
-            if not parsed.links:
+            if not parsed.links and (plain := _plain_url(cell)) is not None:
+                url, form, after = plain
+                values_form = form
+                if after:
+                    around["link"] = Around(after=after)
+            elif not parsed.links:
                 if cell:
                     around["link"] = Around(before=cell)
                     if _URL_TEXT.search(cell):
@@ -457,6 +483,7 @@ class _TableImporter:
             "name": name,
             "url": url,
             "label": label,
+            "url_form": values_form,
             "description": description,
             "links": links,
             "around": around,

@@ -82,7 +82,13 @@ def _cell(column: Column, entry: Entry) -> str:
     elif column.role == "description":
         text = _with_links(entry.description or "", entry.links, "description")
     elif column.role == "link":
-        main = format_link(entry.label or column.label, entry.url) if entry.url else ""
+        main = ""
+        if entry.url and entry.url_form == "bare":
+            main = entry.url
+        elif entry.url and entry.url_form == "autolink":
+            main = f"<{entry.url}>"
+        elif entry.url:
+            main = format_link(entry.label or column.label, entry.url)
         text = _with_links(main, entry.links, "link")
     else:
         text = entry.fields.get(column.key or "", "")
