@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from curator.catalog.load import semantic_problems
 from curator.catalog.models import CatalogFile, ExtraLink
 from curator.markdown.importer import import_markdown, stem_for
-from curator.markdown.render import marker_regions, render_table
+from curator.markdown.render import MarkerError, marker_regions, render_table
 from curator.markdown.tables import find_tables
 from tests.conftest import SEED
 
@@ -312,3 +314,22 @@ def test_rows_the_schema_refuses_are_warnings_not_tracebacks() -> None:
 def test_multi_line_heading_becomes_a_one_line_title() -> None:
     model = only_file("Setext\nheading\n===\n\n| Name |\n|---|\n| A |\n")
     assert model.section.title == "Setext heading"
+
+
+def test_a_region_with_text_besides_its_table_is_an_error() -> None:
+    text = "# T\n<!-- curator:begin t -->\nA note someone wrote here.\n\n| Name |\n|---|\n| A |\n\n<!-- curator:end t -->\n"
+    with pytest.raises(MarkerError) as info:
+        import_markdown(text, "x.md")
+    assert str(info.value) == (
+        "x.md:3: text in the region of 't' (lines 2-9) outside its table would be lost; move it out of the region"
+    )
+
+
+def test_skip_and_only_choose_tables_by_heading() -> None:
+    text = "# Keep\n\n| Name |\n|---|\n| A |\n\n# Drop it!\n\n| Name |\n|---|\n| B |\n"
+    assert list(import_markdown(text, "x.md", skip=["drop it"]).files) == ["keep"]
+    only = import_markdown(text, "x.md", only=["Drop it"])
+    assert list(only.files) == ["drop-it"]
+    assert str(only.decisions[0]) == (
+        "table at line 3 under 'Keep': left as prose (not under a heading given to --only)"
+    )
