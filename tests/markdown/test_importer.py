@@ -317,7 +317,9 @@ def test_multi_line_heading_becomes_a_one_line_title() -> None:
 
 
 def test_a_region_with_text_besides_its_table_is_an_error() -> None:
-    text = "# T\n<!-- curator:begin t -->\nA note someone wrote here.\n\n| Name |\n|---|\n| A |\n\n<!-- curator:end t -->\n"
+    text = "# T\n<!-- curator:begin t -->\nA note someone wrote here.\n\n" + (
+        "| Name |\n|---|\n| A |\n\n<!-- curator:end t -->\n"
+    )
     with pytest.raises(MarkerError) as info:
         import_markdown(text, "x.md")
     assert str(info.value) == (
