@@ -1,20 +1,24 @@
-"""Turn the resource tables of a markdown document into catalog files.
+"""Turn the resource tables of a markdown document into catalog files, faithfully.
 
-Each table under a heading becomes one `CatalogFile`; the document comes back with the table replaced by
-its rendering between curator markers, so that `curator render --check` passes right after an import.
-Nothing is lost quietly: every row becomes an entry or a warning naming its line, and every piece of a
-cell that the catalog cannot hold (a stray character beside a link, an extra cell) is named in a warning.
+Each resource table becomes one `CatalogFile`; the document comes back with the table replaced by its
+rendering between curator markers, so that `curator render --check` passes right after an import. Every
+`[label](url)` keeps its own label (`Entry.label`), the text between links is each extra link's `before`,
+text around a cell's content is `Entry.around`, and what the catalog cannot hold as a link (a title, a
+reference link) stays in the cell as text. Before a table is replaced its rendering is read back: a table
+that would not come back cell for cell, and as the same catalog, is left as it is with a warning.
 
 How columns are recognised (header words first, then cell content):
-- name: the first column, unless that one is clearly a link or description column and another header
-  reads like a name (Name, Model, Framework, Courses, ...);
+- name: the first column when its header reads like a name; else another name-like header when the first
+  is a link or description column; else, when the first column holds dates, numbers or categories, the
+  first column of linked titles (`Date | Keywords | Institute | Paper` → Paper); `--name-column` decides;
 - link: a header such as Link, Resource, URL, Repo, Website, else the first column whose cells are
   mostly nothing but links;
 - description: Description, About, Summary, Details;
 - anything else is a `field` column keyed by a slug of its header; one whose values are all YYYY/MM or
   YYYY-MM gets `type: month`.
-A table whose first header cell is empty compares properties side by side (rows are properties, not
-resources): it is left alone as prose.
+Tables left as prose: a first header cell that is empty (a comparison), two columns and no links (a
+glossary), no links and only description columns; `--only` and `--skip` decide instead. Tables inside a
+block quote or list are left with a warning; tables inside HTML comments are not content at all.
 """
 
 from __future__ import annotations
