@@ -116,9 +116,7 @@ def _fix_arguments(fix: argparse.ArgumentParser) -> None:
         help="apply only this rule's fixes (malformed-url, redirected, repo-renamed); may be repeated",
     )
     fix.add_argument("--state", type=Path, help="state database (default: .curator/state.db)")
-    fix.add_argument(
-        "--allow-private-hosts", action="store_true", help="allow links to loopback and private addresses"
-    )
+    fix.add_argument("--allow-private-hosts", action="store_true", help="allow links to loopback and private addresses")
     fix.add_argument("--no-cache", action="store_true", help="re-check links that were ok recently")
 
 
@@ -207,12 +205,39 @@ def _import_arguments(imp: argparse.ArgumentParser) -> None:
     imp.add_argument("--catalog", type=Path, default=Path("catalog"), help="where to write the catalog files")
     imp.add_argument("--force", action="store_true", help="overwrite existing catalog files")
     imp.add_argument("--dry-run", action="store_true", help="report what would be imported, write nothing")
+    imp.add_argument(
+        "--name-column",
+        metavar="HEADER",
+        help="the column holding the entries' names, in every table that has this header (default: guessed)",
+    )
+    imp.add_argument(
+        "--only",
+        metavar="HEADING",
+        action="append",
+        default=[],
+        help="import only the tables under this heading, prose or not (repeatable)",
+    )
+    imp.add_argument(
+        "--skip", metavar="HEADING", action="append", default=[], help="leave the tables under this heading alone"
+    )
+    imp.add_argument(
+        "--verify",
+        action="store_true",
+        help="after importing, compare the rendered file with the original: links, URLs, HTML tags, emoji, "
+        "words; exit 1 if anything was lost",
+    )
 
 
 def _import(args: argparse.Namespace) -> int:
-    from curator.commands.import_ import run_import
+    from curator.commands.import_ import ImportOptions, run_import
 
-    return run_import(markdown=args.markdown, catalog=args.catalog, force=args.force, dry_run=args.dry_run)
+    return run_import(
+        markdown=args.markdown,
+        catalog=args.catalog,
+        force=args.force,
+        dry_run=args.dry_run,
+        options=ImportOptions(name_column=args.name_column, only=args.only, skip=args.skip, verify=args.verify),
+    )
 
 
 def _init_arguments(init: argparse.ArgumentParser) -> None:
@@ -348,6 +373,7 @@ COMMANDS: dict[str, Command] = {
         arguments=_import_arguments,
         run=_import,
         exit_zero="imported (or, with --dry-run, reported)",
+        exit_one="--verify: the rendered file would lose something of the original (the report lists it)",
     ),
     "init": Command(
         help="adopt curator in a repository: import its README's tables, write curator.yaml and the workflows",

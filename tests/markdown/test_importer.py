@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from curator.catalog.load import semantic_problems
 from curator.catalog.models import CatalogFile, ExtraLink
 from curator.markdown.importer import import_markdown, stem_for
-from curator.markdown.render import marker_regions, render_table
+from curator.markdown.render import MarkerError, marker_regions, render_table
 from curator.markdown.tables import find_tables
 from tests.conftest import SEED
 
@@ -65,7 +67,7 @@ def test_linked_name_without_a_link_column() -> None:
     assert (beta.name, beta.url) == ("Beta", None)
 
 
-def test_several_links_in_the_link_cell_and_stray_text() -> None:
+def test_several_links_in_the_link_cell_and_the_text_between_them() -> None:
     text = (
         "# Tutorials\n"
         "| Tutorials | Author | Link |\n"
@@ -76,11 +78,11 @@ def test_several_links_in_the_link_cell_and_stray_text() -> None:
     (entry,) = result.files["tutorials"].entries
     assert entry.url == "https://youtu.be/x"
     assert entry.links == [
-        ExtraLink(label="👨‍💻", url="https://github.com/k/ng"),
+        ExtraLink(label="👨‍💻", url="https://github.com/k/ng", before="z "),
         ExtraLink(label="slides", url="https://s.org"),
     ]
     assert entry.fields == {"author": "AK"}
-    assert result.warnings == ["README.md:4: stray text 'z' beside the links of the 'Link' cell dropped"]
+    assert result.warnings == []  # the "z" is kept where it was
 
 
 def test_inline_links_in_descriptions_stay_and_trailing_ones_become_extra_links() -> None:
@@ -167,11 +169,11 @@ def test_rows_that_cannot_be_mapped_get_a_warning_with_their_line() -> None:
     model = result.files["tools"]
     assert [e.name for e in model.entries] == ["A", "B", "C"]
     lines = [w.split(":")[1] for w in result.warnings]
-    assert lines == ["4", "5", "6", "7"]
+    assert lines == ["4", "6", "7"]
     assert "no name" in result.warnings[0] and "orphan description" in result.warnings[0]
-    assert "'N/A' is not imported" in result.warnings[1]
-    assert "'extra'" in result.warnings[2]
-    assert "padded" in result.warnings[3]
+    assert model.entries[0].around["link"].before == "N/A"  # kept as the cell's text
+    assert "'extra'" in result.warnings[1]
+    assert "padded" in result.warnings[2]
 
 
 def test_ids_are_unique_slugs() -> None:
@@ -265,9 +267,10 @@ def test_seed_import() -> None:
     assert commercial.section.columns[1].type == "month"
     tutorials = result.files["tutorials"]
     lets_build = next(e for e in tutorials.entries if e.name.startswith("Let's build GPT"))
-    assert lets_build.links == [ExtraLink(label="👨\u200d💻", url="https://github.com/karpathy/ng-video-lecture")]
-    assert [w.split(": ", 1)[0] for w in result.warnings] == ["README.md:41", "README.md:121"]
-    assert "'z'" in result.warnings[1]
+    assert lets_build.links == [
+        ExtraLink(label="👨\u200d💻", url="https://github.com/karpathy/ng-video-lecture", before="z ")
+    ]
+    assert [w.split(": ", 1)[0] for w in result.warnings] == ["README.md:41"]
     assert "ğ" not in result.readme and "â€" not in result.readme
     assert "# What I am learning 📚" in result.readme
     assert len(result.skipped) == 1  # the MLM/CLM comparison
@@ -284,18 +287,19 @@ def test_link_cell_oddities_are_warned_about() -> None:
         "| E | [🔗]() |\n"
     )
     result = import_markdown(text, "x.md")
-    assert [(e.name, e.url) for e in result.files["table"].entries] == [
-        ("A", "https://a.org"),
-        ("B", "https://b.org"),
-        ("C", "https://c.org"),
-        ("D", "https://d.org"),
-        ("E", None),
+    entries = result.files["table"].entries
+    assert [(e.name, e.url, e.label) for e in entries] == [
+        ("A", "https://a.org", None),
+        ("B", None, None),
+        ("C", "https://c.org", None),  # a bare URL, written back bare
+        ("D", "https://d.org", "GitHub"),  # its own label, not the column's
+        ("E", None, None),
     ]
-    assert [w.split(": ", 1)[0] for w in result.warnings] == ["x.md:4", "x.md:5", "x.md:6", "x.md:7"]
-    assert "title 'Title'" in result.warnings[0]
-    assert "bare URL" in result.warnings[1]
-    assert "'GitHub' is rendered as the column's '🔗'" in result.warnings[2]
-    assert "no URL" in result.warnings[3]
+    assert entries[2].url_form == "bare"
+    # What the catalog cannot hold as a link is kept as the cell's text, as written, and said.
+    assert [e.around["link"].before for e in (entries[1], entries[4])] == ['[🔗](https://b.org "Title")', "[🔗]()"]
+    assert [w.split(": ", 1)[0] for w in result.warnings] == ["x.md:4"]
+    assert "kept as text" in result.warnings[0]
 
 
 def test_rows_the_schema_refuses_are_warnings_not_tracebacks() -> None:
@@ -310,3 +314,24 @@ def test_rows_the_schema_refuses_are_warnings_not_tracebacks() -> None:
 def test_multi_line_heading_becomes_a_one_line_title() -> None:
     model = only_file("Setext\nheading\n===\n\n| Name |\n|---|\n| A |\n")
     assert model.section.title == "Setext heading"
+
+
+def test_a_region_with_text_besides_its_table_is_an_error() -> None:
+    text = "# T\n<!-- curator:begin t -->\nA note someone wrote here.\n\n" + (
+        "| Name |\n|---|\n| A |\n\n<!-- curator:end t -->\n"
+    )
+    with pytest.raises(MarkerError) as info:
+        import_markdown(text, "x.md")
+    assert str(info.value) == (
+        "x.md:3: text in the region of 't' (lines 2-9) outside its table would be lost; move it out of the region"
+    )
+
+
+def test_skip_and_only_choose_tables_by_heading() -> None:
+    text = "# Keep\n\n| Name |\n|---|\n| A |\n\n# Drop it!\n\n| Name |\n|---|\n| B |\n"
+    assert list(import_markdown(text, "x.md", skip=["drop it"]).files) == ["keep"]
+    only = import_markdown(text, "x.md", only=["Drop it"])
+    assert list(only.files) == ["drop-it"]
+    assert str(only.decisions[0]) == (
+        "table at line 3 under 'Keep': left as prose (not under a heading given to --only)"
+    )

@@ -96,3 +96,14 @@ def test_split_row_matches_markdown_it() -> None:
     assert split_row("> | a | b |") == ["a", "b"]
     assert split_row("| a |  |") == ["a", ""]
     assert split_row("|a|") == ["a"]
+
+
+def test_tables_in_comments_are_skipped_and_containers_named() -> None:
+    text = (
+        "> | a | b |\n> |---|---|\n> | x | y |\n\n- item\n\n  | a | b |\n  |---|---|\n  | x | y |\n\n"
+        "<!-- hidden\n| a | b |\n|---|---|\n| h | i |\n-->\n\n| a | b |\n|---|---|\n| z | w |\n"
+    )
+    notes: list[tuple[int, str]] = []
+    found = find_tables(text, notes)
+    assert [(t.start_line, t.container) for t in found] == [(1, "block quote"), (7, "list"), (17, None)]
+    assert notes == [(11, "table inside an HTML comment: skipped")]

@@ -63,6 +63,24 @@ class ExtraLink(BaseModel):
     column: Literal["name", "description", "link"] = Field(
         default="link", description="the cell it is rendered in, after that cell's own content"
     )
+    before: str | None = Field(
+        default=None,
+        max_length=2000,
+        pattern=r"^[^\r\n]*$",
+        description="the cell's text between what precedes this link and the link (', ', ' / '); absent: one space",
+    )
+
+
+CellRole = Literal["name", "description", "link"]
+
+
+class Around(BaseModel):
+    """Text of a cell around what the catalog holds: `🧐 [Name](url)`, `**[Name](url)** (2026)`, `([paper](u))`."""
+
+    model_config = _STRICT
+
+    before: str = Field(default="", max_length=2000, pattern=r"^[^\r\n]*$")
+    after: str = Field(default="", max_length=2000, pattern=r"^[^\r\n]*$")
 
 
 class Entry(BaseModel):
@@ -72,7 +90,17 @@ class Entry(BaseModel):
     name: SingleLine
     url: Url | None = Field(default=None, description="the main link; absent only when the list has none")
     description: str | None = Field(default=None, min_length=1, max_length=5000)
+    label: SingleLine | None = Field(
+        default=None, description="the text of the main link in the link column, when not the column's label"
+    )
+    url_form: Literal["bare", "autolink"] | None = Field(
+        default=None,
+        description="how the link cell writes the main URL when not as [label](url): bare, or <url>",
+    )
     links: list[ExtraLink] = Field(default_factory=list)
+    around: dict[CellRole, Around] = Field(
+        default_factory=dict, description="text of the name, description or link cell around the catalog's values"
+    )
     fields: dict[Slug, Annotated[str, StringConstraints(max_length=2000)]] = Field(
         default_factory=dict, description="values of the section's 'field' columns, by key"
     )

@@ -98,9 +98,7 @@ def _describe(finding: Finding, *, dry_run: bool) -> str:
     assert fix is not None and fix.reason is not None
     where = f"{finding.file}:{finding.line}" if finding.line else f"{finding.file}"
     verb = "would fix" if dry_run else "fixed"
-    return _safe(
-        f"{where}: {verb} {finding.entry} {fix.field}: {fix.old} → {fix.new} ({fix.reason}: {fix.evidence})"
-    )
+    return _safe(f"{where}: {verb} {finding.entry} {fix.field}: {fix.old} → {fix.new} ({fix.reason}: {fix.evidence})")
 
 
 def _summary(outcome: FixOutcome, *, dry_run: bool) -> str:

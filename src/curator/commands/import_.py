@@ -8,6 +8,8 @@ mojibake repaired and each imported table between curator markers (rendered from
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -19,6 +21,8 @@ from curator.errors import CuratorError, UsageError
 from curator.markdown.files import read_markdown, write_markdown, write_text
 from curator.markdown.importer import ImportResult, import_markdown
 from curator.markdown.render import is_marker_name
+from curator.markdown.repair import repair_text
+from curator.markdown.roundtrip import measure_loss
 from curator.places import display_path
 from curator.yamlpos import YamlLoadError, load_yaml
 
@@ -44,11 +48,27 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 
 
-def run_import(*, markdown: Path, catalog: Path, force: bool, dry_run: bool) -> int:
+@dataclass(frozen=True)
+class ImportOptions:
+    name_column: str | None = None  # --name-column HEADER
+    only: Sequence[str] = ()  # --only HEADING
+    skip: Sequence[str] = ()  # --skip HEADING
+    verify: bool = False  # --verify: report what the rendered file lacks of the original
+
+
+def run_import(
+    *, markdown: Path, catalog: Path, force: bool, dry_run: bool, options: ImportOptions | None = None
+) -> int:
+    options = options or ImportOptions()
     source = read_markdown(markdown)
-    result: ImportResult = import_markdown(source.text, source.shown)
+    result: ImportResult = import_markdown(
+        source.text, source.shown, name_column=options.name_column, only=options.only, skip=options.skip
+    )
+    for decision in result.decisions:
+        print(f"{source.shown}: {decision}")
     if not result.files:
-        skipped = f" ({_plural(len(result.skipped), 'comparison table')} left as prose)" if result.skipped else ""
+        n = len(result.skipped)
+        skipped = f" ({_plural(n, 'table')} left as {'it is' if n == 1 else 'they are'})" if n else ""
         raise CuratorError(f"{source.shown}: no resource tables found{skipped}; nothing imported")
 
     if catalog.exists() and not catalog.is_dir():
@@ -80,8 +100,6 @@ def run_import(*, markdown: Path, catalog: Path, force: bool, dry_run: bool) -> 
             f"{verb} {display_path(path)}: {_plural(len(imported.model.entries), 'entry', 'entries')}"
             f" from line {imported.table.start_line}{overwrite}"
         )
-    for table in result.skipped:
-        print(f"left the comparison table at {source.shown}:{table.start_line} as prose")
     if not dry_run:
         # Every target checked before the first write: a refused link must not leave half an import.
         links = [p for p in [*outputs, catalog / SCHEMA_FILE, markdown] if p.is_symlink()]
@@ -99,4 +117,12 @@ def run_import(*, markdown: Path, catalog: Path, force: bool, dry_run: bool) -> 
         print(f"{action} {source.shown} with the tables between curator markers")
     entries = _plural(result.entry_count, "entry", "entries")
     print(f"{_plural(len(result.files), 'table')}, {entries}, {_plural(len(warnings), 'warning')}")
+    if options.verify:
+        # Against the repaired text: mojibake repair is reported above and is not a loss.
+        loss = measure_loss(repair_text(source.text), result.readme)
+        figures = ", ".join(f"{n} {kind}" for kind, n in loss.counts().items())
+        print(f"verify: lost {figures}")
+        for line in loss.lines():
+            print(f"verify: {line}")
+        return 1 if loss.total else 0
     return 0

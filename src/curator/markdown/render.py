@@ -64,23 +64,38 @@ def escape_cell(text: str) -> str:
     return _NEWLINE.sub("<br>", text.replace("|", "\\|"))
 
 
-def _links(links: Sequence[ExtraLink], column: str) -> list[str]:
-    return [format_link(link.label, link.url) for link in links if link.column == column]
+def _with_links(core: str, links: Sequence[ExtraLink], column: str) -> str:
+    """`core` followed by the cell's extra links, each after its own separator (one space by default)."""
+    out = core
+    for link in links:
+        if link.column == column:
+            separator = link.before if link.before is not None else (" " if out else "")
+            out += separator + format_link(link.label, link.url)
+    return out
 
 
 def _cell(column: Column, entry: Entry) -> str:
-    parts: list[str]
+    text: str
     if column.role == "name":
         name = format_link(entry.name, entry.url) if column.linked and entry.url else entry.name
-        parts = [name, *_links(entry.links, "name")]
+        text = _with_links(name, entry.links, "name")
     elif column.role == "description":
-        parts = [entry.description or "", *_links(entry.links, "description")]
+        text = _with_links(entry.description or "", entry.links, "description")
     elif column.role == "link":
-        main = [format_link(column.label, entry.url)] if entry.url else []
-        parts = [*main, *_links(entry.links, "link")]
+        main = ""
+        if entry.url and entry.url_form == "bare":
+            main = entry.url
+        elif entry.url and entry.url_form == "autolink":
+            main = f"<{entry.url}>"
+        elif entry.url:
+            main = format_link(entry.label or column.label, entry.url)
+        text = _with_links(main, entry.links, "link")
     else:
-        parts = [entry.fields.get(column.key or "", "")]
-    return escape_cell(" ".join(p for p in parts if p))
+        text = entry.fields.get(column.key or "", "")
+    around = entry.around.get(column.role) if column.role != "field" else None
+    if around is not None:
+        text = around.before + text + around.after
+    return escape_cell(text)
 
 
 def _row(cells: Sequence[str]) -> str:

@@ -31,7 +31,9 @@ CELL_TRIM = "\t\n\v\f\r \xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) +
 
 
 def markdown_parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table")
+    # Block structure only: a cell's raw inline source is all we read, and parsing the inline markdown of
+    # ten thousand rows (links normalised, punycode) was most of an import's time.
+    return MarkdownIt("commonmark").enable("table").disable("inline")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Table:
     heading: str | None = None  # raw inline text of the nearest preceding heading
     heading_line: int | None = None
     in_html: bool = False  # found inside an HTML block
+    container: str | None = None  # "block quote" or "list" when the table sits inside one
     warnings: tuple[tuple[int, str], ...] = field(default=(), compare=False)  # (line, message)
 
 
@@ -105,6 +108,11 @@ class _Range:
     in_html: bool
     depth: int  # how many HTML blocks this range is nested in
     next: int = 0
+    containers: list[str] = field(default_factory=list)  # block quotes and lists open at `next`
+
+
+_CONTAINERS = {"blockquote_open": "block quote", "bullet_list_open": "list", "ordered_list_open": "list"}
+_DELIMITER_ROW = re.compile(r"^[\s>]*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$|^[\s>]*\|\s*:?-+:?\s*\|\s*$")
 
 
 # Each level of HTML nesting means parsing the rest of its block again. Levels that a line opening a block
@@ -127,11 +135,21 @@ def _walk(md: MarkdownIt, lines: list[str], context: _Context, notes: list[tuple
         current.next += 1
         tokens, first = current.tokens, current.first
         token = tokens[i]
-        if token.type == "heading_open" and i + 1 < len(tokens) and token.map is not None:
+        if token.type in _CONTAINERS:
+            current.containers.append(_CONTAINERS[token.type])
+        elif token.type.endswith("_close") and token.type.replace("_close", "_open") in _CONTAINERS:
+            if current.containers:
+                current.containers.pop()
+        elif token.type == "heading_open" and i + 1 < len(tokens) and token.map is not None:
             current.context.heading = tokens[i + 1].content.strip()
             current.context.heading_line = first + token.map[0] + 1
         elif token.type == "html_block" and token.map is not None:
             start, end = token.map[0] + first, token.map[1] + first
+            if lines[start].lstrip(" ").startswith("<!--"):
+                # A comment hides what it holds: a table in it is not content (and its `-->` no row).
+                if any(_DELIMITER_ROW.match(line) for line in lines[start:end]):
+                    notes.append((start + 1, "table inside an HTML comment: skipped"))
+                continue
             inner = _wrappers(lines, start + 1, end)
             if end - inner < 2:
                 continue  # a table needs two lines at least
@@ -142,7 +160,8 @@ def _walk(md: MarkdownIt, lines: list[str], context: _Context, notes: list[tuple
             stack.append(_Range(md.parse("\n".join(lines[inner:end])), inner, inner_context, True, current.depth + 1))
         elif token.type == "table_open":
             close = _matching_close(tokens, i)
-            yield _table(tokens[i : close + 1], lines, first, current.context, current.in_html)
+            container = current.containers[-1] if current.containers else None
+            yield _table(tokens[i : close + 1], lines, first, current.context, current.in_html, container)
             current.next = close + 1
 
 
@@ -195,6 +214,7 @@ def _table(
     offset: int,
     context: _Context,
     in_html: bool,
+    container: str | None = None,
 ) -> Table:
     headers: list[str] = []
     aligns: list[Align | None] = []
@@ -232,6 +252,7 @@ def _table(
         heading=context.heading,
         heading_line=context.heading_line,
         in_html=in_html,
+        container=container,
         warnings=tuple(warnings),
     )
 

@@ -218,9 +218,7 @@ class _HostGate:
         self.busy_since = 0.0
         self.ended: str | None = None  # why no further request goes to this host
 
-    async def enter(
-        self, clock: Callable[[], float], sleep: Sleep, stopped: Callable[[_HostGate], str | None]
-    ) -> None:
+    async def enter(self, clock: Callable[[], float], sleep: Sleep, stopped: Callable[[_HostGate], str | None]) -> None:
         """A turn to send; `_NotCheckedError` instead once `stopped` says why not (a budget ran out while
         this request waited), so that a link that will not be requested takes no interval slot."""
         await self.sem.acquire()

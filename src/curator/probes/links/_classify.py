@@ -29,6 +29,7 @@ DEAD_STATUSES = frozenset({404, 410})
 BLOCKED_STATUSES = frozenset({401, 403, 429, 451, 999})
 TITLE_MAX = 300
 
+
 @dataclass(frozen=True, slots=True)
 class Failure:
     """What an exception during a request means."""
@@ -126,9 +127,7 @@ def classify_exception(exc: BaseException, *, timeout: float | None = None) -> F
         if isinstance(e, protocol_error):
             text = str(e)
             if "disconnected" in text.lower() or "closed" in text.lower():
-                return Failure(
-                    unreachable, FailureKind.REFUSED, "server closed the connection without answering", True
-                )
+                return Failure(unreachable, FailureKind.REFUSED, "server closed the connection without answering", True)
             return Failure(LinkState.ERROR, FailureKind.PROTOCOL, f"invalid HTTP response: {text}")
         if isinstance(e, io_error):
             return Failure(unreachable, FailureKind.REFUSED, "connection reset", retryable=True)
