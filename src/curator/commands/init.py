@@ -13,12 +13,12 @@ import re
 from pathlib import Path
 
 from curator import PROJECT_URL, __version__
-from curator.commands.import_ import SCHEMA_FILE, run_import
 from curator.commands.init_templates import bot_workflow, config_text, contributor_workflow
 from curator.config import CONFIG_FILE
 from curator.errors import CuratorError, UsageError
 from curator.markdown.files import read_markdown, write_text
 from curator.markdown.importer import import_markdown
+from curator.markdown.importing import SCHEMA_FILE, run_import
 from curator.places import display_path
 
 WORKFLOWS = Path(".github") / "workflows"
