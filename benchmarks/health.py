@@ -22,28 +22,21 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]  # benchmarks/github.py shadows PyGithub
-sys.path.insert(0, str(ROOT))
-sys.path.insert(1, str(ROOT / "src"))
-for _name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-    os.environ.pop(_name, None)
-os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.0/8,localhost"
+# First: benchmarks/pr.py, when imported, fixes sys.path (benchmarks/github.py would shadow PyGithub, the
+# repository root holds tests/), drops proxy variables and keeps loopback off any proxy; its repository,
+# README and run date are reused so that the two benchmarks run alike.
+from pr import NAME, README, T0
 
-from tests.support.catalogs import GOOD_SECTION  # noqa: E402
-from tests.support.fake_github import GOOD_TOKEN, FakeGithub  # noqa: E402
-from tests.support.linkfarm import link_farm  # noqa: E402
+# isort: split
+from tests.support.catalogs import GOOD_SECTION
+from tests.support.fake_github import GOOD_TOKEN, FakeGithub
+from tests.support.linkfarm import link_farm
 
-from curator.bot.health import LABEL  # noqa: E402
-from curator.bot.run import PrOptions, make_pr  # noqa: E402
-
-NAME = "octo/awesome-list"
-README = "# Tools\n\n<!-- curator:begin tools -->\n<!-- curator:end tools -->\n"
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+from curator.bot.health import LABEL
+from curator.bot.run import PrOptions, make_pr
 
 
 def main() -> int:
