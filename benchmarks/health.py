@@ -20,23 +20,20 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 # First: benchmarks/pr.py, when imported, fixes sys.path (benchmarks/github.py would shadow PyGithub, the
 # repository root holds tests/), drops proxy variables and keeps loopback off any proxy; its repository,
 # README and run date are reused so that the two benchmarks run alike.
-from pr import NAME, README, T0
+from pr import NAME, README, bot_environment, measured_run
 
 # isort: split
 from tests.support.catalogs import GOOD_SECTION
-from tests.support.fake_github import GOOD_TOKEN, FakeGithub
+from tests.support.fake_github import FakeGithub
 from tests.support.linkfarm import link_farm
 
 from curator.bot.health import LABEL
-from curator.bot.run import PrOptions, make_pr
 
 
 def main() -> int:
@@ -45,9 +42,7 @@ def main() -> int:
     parser.add_argument("--duplicates", type=int, default=5)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds the fake sleeps before every answer")
     args = parser.parse_args()
-    os.environ["GITHUB_TOKEN"] = GOOD_TOKEN
-    os.environ.pop("GITHUB_OUTPUT", None)
-    os.environ.pop("GITHUB_STEP_SUMMARY", None)
+    bot_environment()
     with tempfile.TemporaryDirectory() as tmp, link_farm() as farm, FakeGithub(host="127.0.0.3") as api:
         os.chdir(tmp)
         api.latency = args.latency
@@ -98,15 +93,11 @@ def main() -> int:
         for day, (label, before) in enumerate(steps, start=1):
             if before is not None:
                 before()
-            with api._lock:
-                api.log.clear()
-            started = time.perf_counter()
-            result = make_pr(PrOptions(repo=NAME), now=T0 + timedelta(days=day))
-            elapsed = time.perf_counter() - started
+            result, counted, requests, elapsed = measured_run(api, host, day)
             writes = host.write_requests()
             to_issues = len([r for r in writes if "/issues" in r.path and "/pulls" not in r.path])
             health = result.health.action if result.health else "-"
-            rows.append((label, f"{result.action} / {health}", len(writes), to_issues, len(api.calls()), elapsed))
+            rows.append((label, f"{result.action} / {health}", counted, to_issues, requests, elapsed))
     ok = rows[1][2] == 0 and rows[5][2] == 0 and rows[2][3] == 0 and rows[3][3] == 1
     total = args.entries + args.duplicates
     print(f"catalog: {total} entries, {args.duplicates} sharing a URL; fake latency {args.latency} s")

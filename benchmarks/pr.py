@@ -32,13 +32,33 @@ os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.0/8,localhost"
 
 from tests.support.catalogs import GOOD_SECTION  # noqa: E402
 from tests.support.fake_github import GOOD_TOKEN, FakeGithub  # noqa: E402
+from tests.support.fake_repo import FakeRepoHost  # noqa: E402
 from tests.support.linkfarm import link_farm  # noqa: E402
 
-from curator.bot.run import PrOptions, make_pr  # noqa: E402
+from curator.bot.run import PrOptions, Result, make_pr  # noqa: E402
 
 NAME = "octo/awesome-list"
 README = "# Tools\n\n<!-- curator:begin tools -->\n<!-- curator:end tools -->\n"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def bot_environment() -> None:
+    """A token the fake accepts, and none of the Actions variables a run would write to."""
+    os.environ["GITHUB_TOKEN"] = GOOD_TOKEN
+    os.environ.pop("GITHUB_OUTPUT", None)
+    os.environ.pop("GITHUB_STEP_SUMMARY", None)
+
+
+def measured_run(api: FakeGithub, host: FakeRepoHost, day: int) -> tuple[Result, int, int, float]:
+    """One `curator pr` run on day `day`: its result, the write requests and all requests the server saw
+    (the log is cleared first), and the wall time."""
+    with api._lock:
+        api.log.clear()
+    started = time.perf_counter()
+    result = make_pr(PrOptions(repo=NAME), now=T0 + timedelta(days=day))
+    elapsed = time.perf_counter() - started
+    return result, len(host.write_requests()), len(api.calls()), elapsed
+
 
 
 def main() -> int:
@@ -47,9 +67,7 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds the fake sleeps before every answer")
     parser.add_argument("--write-interval", type=float, default=0.0, help="github.write_interval")
     args = parser.parse_args()
-    os.environ["GITHUB_TOKEN"] = GOOD_TOKEN
-    os.environ.pop("GITHUB_OUTPUT", None)
-    os.environ.pop("GITHUB_STEP_SUMMARY", None)
+    bot_environment()
     with tempfile.TemporaryDirectory() as tmp, link_farm() as farm, FakeGithub(host="127.0.0.3") as api:
         os.chdir(tmp)
         api.latency = args.latency
@@ -80,13 +98,7 @@ def main() -> int:
         ):
             if before is not None:
                 before()
-            with api._lock:
-                api.log.clear()
-            started = time.perf_counter()
-            result = make_pr(PrOptions(repo=NAME), now=T0 + timedelta(days=day))
-            elapsed = time.perf_counter() - started
-            counted = len(host.write_requests())
-            requests = len(api.calls())
+            result, counted, requests, elapsed = measured_run(api, host, day)
             ok &= counted == result.writes
             rows.append((label, str(result.action), counted, requests, elapsed))
         ok &= rows[1][2] <= 12 and rows[2][2] == 0

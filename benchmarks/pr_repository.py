@@ -23,22 +23,19 @@ import os
 import re
 import sys
 import tempfile
-import time
 from collections import Counter
-from datetime import timedelta
 from pathlib import Path
 
 # First: benchmarks/pr.py, when imported, fixes sys.path (benchmarks/github.py would shadow PyGithub, the
 # repository root holds tests/), drops proxy variables and keeps loopback off any proxy. Its repository name
 # and run date are reused so that the two benchmarks run alike.
-from pr import NAME, T0
+from pr import NAME, bot_environment, measured_run
 
 # isort: split
-from tests.support.fake_github import GOOD_TOKEN, FakeGithub
+from tests.support.fake_github import FakeGithub
 
 from curator.bot.body import needs_person
 from curator.catalog.load import load_catalog
-from curator.commands.pr import PrOptions, make_pr
 from curator.urls import check_url, github_repo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,9 +79,7 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds the fake sleeps before every answer")
     parser.add_argument("--write-interval", type=float, default=1.0, help="github.write_interval")
     args = parser.parse_args()
-    os.environ["GITHUB_TOKEN"] = GOOD_TOKEN
-    os.environ.pop("GITHUB_OUTPUT", None)
-    os.environ.pop("GITHUB_STEP_SUMMARY", None)
+    bot_environment()
     repos = catalog_repositories()
     entries = load_catalog(ROOT / "catalog").entry_count
     with tempfile.TemporaryDirectory() as tmp, FakeGithub(host="127.0.0.3") as api:
@@ -118,13 +113,7 @@ def main() -> int:
         ):
             if before is not None:
                 before()
-            with api._lock:
-                api.log.clear()
-            started = time.perf_counter()
-            result = make_pr(PrOptions(repo=NAME), now=T0 + timedelta(days=day))
-            elapsed = time.perf_counter() - started
-            counted = len(host.write_requests())
-            requests = len(api.calls())
+            result, counted, requests, elapsed = measured_run(api, host, day)
             ok &= counted == result.writes
             rows.append((label, str(result.action), counted, requests, elapsed))
             reasons.append(
