@@ -113,11 +113,7 @@ def _jobs(
     on_check_done: CheckHook | None,
 ) -> list[Job]:
     def check() -> str:
-        result = (
-            _check_base(repo, config, paths)
-            if repo
-            else check_project(opts.config, state=opts.state)
-        )
+        result = _check_base(repo, config, paths) if repo else check_project(opts.config, state=opts.state)
         metrics.observe_check(result.report, result.facts)
         if on_check_done is not None:
             on_check_done(result.report, result.facts)

@@ -359,3 +359,190 @@ def test_the_link_checker_starts_without_httpx_tenacity_or_trio() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# ── the client's own framing (RFC 9112), head and body ──────────────────────────────────────────────────
+
+
+def test_parse_head_takes_bare_line_feeds_folding_and_repeated_headers() -> None:
+    head = link_http.parse_head(
+        b"HTTP/1.1 200 OK\nContent-Type: text/html\r\nX-Long: one\r\n  two\r\nSet-Cookie: a=1\r\nset-cookie: b=2"
+    )
+    assert head.status == 200 and head.keep_alive
+    assert head.headers == {"content-type": "text/html", "x-long": "one two", "set-cookie": "a=1, b=2"}
+    assert head.raw_headers[-2:] == [(b"set-cookie", b"a=1"), (b"set-cookie", b"b=2")]  # kept apart for cookies
+    assert link_http.parse_head(b"HTTP/1.1 204").status == 204  # no reason phrase at all
+    assert link_http.parse_head(b"HTTP/1.0 404 ").status == 404
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        (b"HTTP/2 200 OK", "not an HTTP/1"),
+        (b"HTTP/1.1 20 OK", "not an HTTP/1"),
+        (b"ICY 200 OK", "not an HTTP/1"),
+        (b"HTTP/1.1 200 OK\r\nX-A: 1\x00\r\n", "control character"),
+        (b"HTTP/1.1 200 OK\r\nX-A: 1\rX-B: 2", "control character"),  # a CR that ends no line
+        (b"HTTP/1.1 200 OK\r\nContent-Length : 5", "malformed header line"),  # smuggling's favourite
+        (b"HTTP/1.1 200 OK\r\nno colon here", "malformed header line"),
+        (b"HTTP/1.1 200 OK\r\n folded first", "continuation"),
+    ],
+)
+def test_parse_head_refuses_what_parsers_disagree_on(block: bytes, message: str) -> None:
+    with pytest.raises(link_http.RemoteProtocolError, match=message):
+        link_http.parse_head(block)
+
+
+@pytest.mark.parametrize(
+    ("method", "block", "framing", "keep_alive"),
+    [
+        ("GET", b"HTTP/1.1 200 OK\r\nContent-Length: 5", (link_http._LENGTH, 5), True),
+        ("GET", b"HTTP/1.1 200 OK\r\nContent-Length: 5, 5", (link_http._LENGTH, 5), True),
+        ("HEAD", b"HTTP/1.1 200 OK\r\nContent-Length: 5", (link_http._NO_BODY, 0), True),
+        ("GET", b"HTTP/1.1 304 Not Modified\r\nContent-Length: 5", (link_http._NO_BODY, 0), True),
+        ("GET", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked", (link_http._CHUNKED, 0), True),
+        ("GET", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5", (link_http._CHUNKED, 0), False),
+        ("GET", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip", (link_http._UNTIL_CLOSE, 0), False),
+        ("GET", b"HTTP/1.1 200 OK", (link_http._UNTIL_CLOSE, 0), False),
+        ("GET", b"HTTP/1.1 200 OK\r\nConnection: Close\r\nContent-Length: 0", (link_http._LENGTH, 0), False),
+        ("GET", b"HTTP/1.0 200 OK\r\nContent-Length: 0", (link_http._LENGTH, 0), False),
+        ("GET", b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0", (link_http._LENGTH, 0), True),
+    ],
+)
+def test_body_framing_and_keep_alive(method: str, block: bytes, framing: tuple[int, int], keep_alive: bool) -> None:
+    head = link_http.parse_head(block)
+    assert link_http.body_framing(method, head) == framing
+    assert head.keep_alive is keep_alive
+
+
+@pytest.mark.parametrize("length", [b"5, 6", b"-1", b"0x10", b"\xd9\xa3", b"9" * 40])
+def test_a_bad_or_conflicting_content_length_is_refused(length: bytes) -> None:
+    head = link_http.parse_head(b"HTTP/1.1 200 OK\r\nContent-Length: " + length)
+    with pytest.raises(link_http.RemoteProtocolError, match="Content-Length"):
+        link_http.body_framing("GET", head)
+
+
+def _serve_answers(answers: list[bytes], *, byte_by_byte: bool = False) -> RawServer:
+    """A server that answers its connections' requests with `answers` in turn (shared across connections)."""
+    queue = list(answers)
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        while queue:
+            await _read_request(reader)
+            answer = queue.pop(0)
+            pieces = [answer[i : i + 1] for i in range(len(answer))] if byte_by_byte else [answer]
+            for piece in pieces:
+                writer.write(piece)
+                await writer.drain()
+        await reader.read()
+
+    return RawServer(handler)
+
+
+def test_an_answer_arriving_a_byte_at_a_time_is_framed_and_the_connection_reused() -> None:
+    chunked = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"3;ext=1\r\nabc\r\nA\r\n0123456789\r\n0\r\nX-T: t\r\n\r\n"  # an extension, a trailer
+    )
+    plain = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbody"
+    server = _serve_answers([chunked, plain], byte_by_byte=True)
+
+    async def main() -> None:
+        async with server:
+            pool = _pool()
+            assert await _get(pool, server.port) == (200, b"abc0123456789")
+            assert await _get(pool, server.port) == (200, b"body")
+            await pool.aclose()
+        assert server.connections == 1
+
+    run(main())
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+        b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nabc",
+        b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 3\r\n\r\nabc",
+    ],
+    ids=["te-and-cl", "http-1.0", "connection-close"],
+)
+def test_an_answer_that_does_not_keep_the_connection_is_read_and_its_connection_closed(answer: bytes) -> None:
+    server = _serve_answers([answer, answer])
+
+    async def main() -> None:
+        async with server:
+            pool = _pool()
+            assert await _get(pool, server.port) == (200, b"abc")
+            assert await _get(pool, server.port) == (200, b"abc")
+            await pool.aclose()
+        assert server.connections == 2
+
+    run(main())
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", "bad chunk size line"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n", "longer than its size"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + b"1" * 5000, "chunk line longer"),
+        (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n", "switched protocols"),
+        (b"HTTP/1.1 100 Continue\r\n\r\n" * 25, "interim"),
+        (b"HTTP/1.1 200 OK\r\nX-Pad: " + b"p" * 70000, "head is longer than"),
+    ],
+    ids=["chunk-size", "chunk-overrun", "chunk-line", "101", "endless-100", "huge-head"],
+)
+def test_broken_framing_is_a_protocol_error(answer: bytes, message: str) -> None:
+    server = _serve_answers([answer])
+
+    async def main() -> None:
+        async with server:
+            pool = _pool()
+            with pytest.raises(link_http.RemoteProtocolError, match=message) as info:
+                await _get(pool, server.port)
+            await pool.aclose()
+        failure = classify_exception(info.value)
+        assert (failure.state, failure.kind) == (LinkState.ERROR, FailureKind.PROTOCOL)
+
+    run(main())
+
+
+def test_a_server_that_is_not_http_is_found_out_without_waiting_for_a_blank_line() -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        await _read_request(reader)
+        writer.write(b"SSH-2.0-OpenSSH_9.6\r\n")  # and then waits, as such a server does
+        await writer.drain()
+        await asyncio.sleep(5)
+
+    server = RawServer(handler)
+
+    async def main() -> None:
+        async with server:
+            pool = _pool()
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            with pytest.raises(link_http.RemoteProtocolError, match=r"not an HTTP/1\.x status line"):
+                await _get(pool, server.port)
+            assert loop.time() - started < 1.0
+            await pool.aclose()
+
+    run(main())
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [[("x-a", "1\r\nX-Injected: yes")], [("bad name", "1")], [("x-a", "caf\u00e9\u2603")], [("x-a", " padded")]],
+)
+def test_a_request_header_http_does_not_allow_is_refused_not_sent(headers: list[tuple[str, str]]) -> None:
+    server = _serve_answers([b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"])
+
+    async def main() -> None:
+        async with server:
+            pool = _pool()
+            with pytest.raises(link_http.LocalProtocolError):
+                await pool.request("GET", "http", "127.0.0.1", server.port, "/", headers)
+            await pool.aclose()
+        assert server.connections == 0
+
+    run(main())

@@ -2,13 +2,17 @@
 
 A link check is thousands of short requests spread over hundreds of hosts. Through httpx and httpcore each
 one cost about 0.6 ms of CPU (locks, cancel scopes, sniffio look-ups and objects per request), which made
-the checker CPU-bound. This client does the least a check needs:
+the checker CPU-bound; h11's general state machine was still a quarter of what remained. This client does
+the least a check needs:
 
 - one list of idle connections per origin (scheme, host, port), at most the host's concurrency long; the
   lists are kept in LRU order and the idle connections of the oldest origins closed beyond `MAX_ORIGINS`;
 - new connections through the `NetGuard`: the name is resolved once, *every* address is checked, and the
   connection goes to a checked address; the Host header and TLS (SNI, certificate name) keep the name;
-- HTTP/1.1 framing by `h11` (chunked and close-delimited bodies, HEAD, 1xx/204/304, keep-alive decisions);
+- HTTP/1.1 framing of its own, client side only (RFC 9112): the head found with one search of the buffer
+  and parsed strictly where request smuggling lives (header names, control characters, conflicting
+  Content-Length), bodies by length, chunked or until close, no body for HEAD/1xx/204/304, 1xx answers
+  skipped, keep-alive by version and Connection header, every line and head bounded;
 - an idle connection that the server closed (end of file, reset, or bytes arriving unasked — a body sent
   in reply to HEAD, say) is dropped, not reused; so is one whose answer came with bytes beyond its end
   (bytes that arrive only after the next request was sent cannot be told from its answer); a request
@@ -33,8 +37,6 @@ import urllib.parse
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 
-import h11
-
 from curator.probes.links._netguard import NetGuard
 from curator.probes.links._protocol import BufferedProtocol
 
@@ -42,7 +44,18 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 KEEPALIVE_EXPIRY = 15.0  # seconds an idle connection is kept
 MAX_ORIGINS = 512  # origins whose idle connections are kept (bounds open sockets)
 MAX_HEAD = 64 * 1024  # the largest status line + headers accepted
+MAX_LINE = 4 * 1024  # the longest chunk-size or trailer line accepted
+MAX_TRAILERS = 100
+MAX_INTERIM = 20  # 1xx answers accepted before the answer
 _NOT_VCHAR = re.compile(r"[^\x21-\x7e]")
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+_STATUS_LINE = re.compile(rb"HTTP/1\.([01]) +([0-9]{3})(?: [^\n]*)?")
+_TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
+# NUL and a CR that ends no line are refused (they split headers differently in different parsers); other
+# control characters in a value are taken as browsers take them and escaped wherever they are shown
+_BAD_HEAD_BYTE = re.compile(rb"[\x00\r]")
+_BAD_FIELD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]|^[ \t]|[ \t]$")
+_HEX = re.compile(rb"[0-9A-Fa-f]+")
 _TARGET_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
 
@@ -68,6 +81,10 @@ class WriteError(HTTPError):
 
 class RemoteProtocolError(HTTPError):
     """The server broke HTTP/1.1 (or closed the connection without answering)."""
+
+
+class IncompleteAnswer(RemoteProtocolError):
+    """The server closed the connection before the end of its answer."""
 
 
 class LocalProtocolError(HTTPError, ValueError):
@@ -122,22 +139,113 @@ def request_target(path: str, query: str) -> str:
     return target
 
 
+def encode_headers(headers: Sequence[tuple[str, str]]) -> bytes:
+    """Request header lines and the blank line that ends them; a name or value HTTP does not allow (a line
+    break smuggled into a configured header, say) is refused, never sent."""
+    lines = []
+    for name, value in headers:
+        if _TOKEN.fullmatch(name.encode("latin-1", "replace")) is None or _BAD_FIELD.search(value):
+            raise LocalProtocolError(f"Illegal header: {name[:80]!r}: {value[:80]!r}")
+        try:
+            lines.append(f"{name}: {value}\r\n".encode("latin-1"))
+        except UnicodeEncodeError as exc:
+            raise LocalProtocolError(f"Illegal header value (not Latin-1) in {name[:80]!r}") from exc
+    return b"".join(lines) + b"\r\n"
+
+
 def host_header(host: str, port: int, scheme: str) -> str:
     name = f"[{host}]" if ":" in host else host
     return name if DEFAULT_PORTS.get(scheme) == port else f"{name}:{port}"
 
 
-class _Connection(BufferedProtocol):
-    """One connection: what arrives is buffered here and fed to h11 as the reader asks for events."""
+class _Head:
+    """A parsed status line and header block."""
 
-    __slots__ = ("_eof_fed", "h11", "idle_since", "received")
+    __slots__ = ("headers", "keep_alive", "raw_headers", "status")
+
+    def __init__(self, status: int, raw_headers: list[tuple[bytes, bytes]], keep_alive: bool) -> None:
+        self.status = status
+        self.raw_headers = raw_headers  # names in lower case, in the order sent
+        self.keep_alive = keep_alive  # what the version and Connection header allow
+        headers: dict[str, str] = {}
+        for raw_name, raw_value in raw_headers:
+            name = raw_name.decode("latin-1")
+            value = raw_value.decode("latin-1")
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        self.headers = headers
+
+
+def parse_head(block: bytes) -> _Head:
+    """The status line and headers of an answer (`block` is everything before the blank line). Strict
+    where smuggling lives (header names, NUL and stray CR, the status line), lenient where servers differ
+    harmlessly (bare LF line ends, obsolete line folding, an empty reason phrase)."""
+    if b"\r" in block:
+        block = block.replace(b"\r\n", b"\n")
+    bad = _BAD_HEAD_BYTE.search(block)
+    if bad is not None:
+        raise RemoteProtocolError(f"control character {bad.group()!r} in the answer's head")
+    lines = block.split(b"\n")
+    status_line = _STATUS_LINE.fullmatch(lines[0])
+    if status_line is None:
+        raise RemoteProtocolError(f"not an HTTP/1.x status line: {lines[0][:80]!r}")
+    raw: list[tuple[bytes, bytes]] = []
+    for line in lines[1:]:
+        if line[:1] in (b" ", b"\t"):  # obsolete line folding: the value goes on
+            if not raw:
+                raise RemoteProtocolError("the answer's first header line is a continuation")
+            name, value = raw[-1]
+            raw[-1] = (name, (value + b" " + line.strip(b" \t")).strip(b" "))
+            continue
+        name, colon, value = line.partition(b":")
+        if not colon or _TOKEN.fullmatch(name) is None:
+            raise RemoteProtocolError(f"malformed header line {line[:80]!r}")
+        raw.append((name.lower(), value.strip(b" \t")))
+    head = _Head(int(status_line.group(2)), raw, True)
+    connection = head.headers.get("connection", "").lower()
+    tokens = {token.strip() for token in connection.split(",")} if connection else set()
+    head.keep_alive = "close" not in tokens and (status_line.group(1) == b"1" or "keep-alive" in tokens)
+    return head
+
+
+# body framing (RFC 9112 section 6.3)
+_NO_BODY, _LENGTH, _CHUNKED, _UNTIL_CLOSE = range(4)
+
+
+def body_framing(method: str, head: _Head) -> tuple[int, int]:
+    """How the body of this answer ends, and its length when it has one."""
+    status = head.status
+    if method == "HEAD" or status in (204, 304) or 100 <= status < 200:
+        return _NO_BODY, 0
+    headers = head.headers
+    coding = headers.get("transfer-encoding")
+    if coding is not None:
+        head.keep_alive = head.keep_alive and "content-length" not in headers  # both: a sender to distrust
+        if coding.rsplit(",", 1)[-1].strip().lower() == "chunked":
+            return _CHUNKED, 0
+        head.keep_alive = False
+        return _UNTIL_CLOSE, 0
+    length = headers.get("content-length")
+    if length is None:
+        head.keep_alive = False
+        return _UNTIL_CLOSE, 0
+    values = {value.strip() for value in length.split(",")}  # a repeated header, identical values: allowed
+    if len(values) != 1:
+        raise RemoteProtocolError(f"conflicting Content-Length values: {length[:80]!r}")
+    value = values.pop()
+    if not value.isdigit() or not value.isascii() or len(value) > 18:
+        raise RemoteProtocolError(f"bad Content-Length: {value[:80]!r}")
+    return _LENGTH, int(value)
+
+
+class _Connection(BufferedProtocol):
+    """One connection: what arrives is buffered here; answers are framed from the buffer as they come."""
+
+    __slots__ = ("idle_since", "received")
 
     def __init__(self) -> None:
         super().__init__()
-        self.h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=MAX_HEAD)
         self.received = False  # a byte of the current answer has arrived
         self.idle_since = 0.0
-        self._eof_fed = False
 
     def data_received(self, data: bytes) -> None:
         self.received = True
@@ -167,47 +275,86 @@ class _Connection(BufferedProtocol):
         if self.writing_paused:  # checked here: a coroutine per write would show in the profile
             await self.drain()
 
-    async def next_event(self) -> h11.Event | type[h11.PAUSED] | type[h11.NEED_DATA]:
-        h = self.h11
+    async def read_head(self) -> _Head:
+        """The next status line and headers (1xx answers included: the caller skips them)."""
+        scanned = 0
         while True:
-            try:
-                event = h.next_event()
-            except h11.RemoteProtocolError as exc:
-                raise RemoteProtocolError(str(exc)) from exc
-            if event is not h11.NEED_DATA:
-                return event
-            if not self.buffer and not self.eof:  # checked here: this runs for every event of every answer
-                await self.wait_readable()
-            if self.buffer:
-                h.receive_data(self.take())
-            elif self.exc is not None:
-                raise ReadError(str(self.exc) or "connection lost") from self.exc
-            elif self._eof_fed:  # pragma: no cover  (h11 always decides on the end of file)
-                raise ReadError("connection closed")
-            else:
-                self._eof_fed = True
-                h.receive_data(b"")
+            buffer = self.buffer
+            end = _HEAD_END.search(buffer, max(scanned - 3, 0))
+            if end is not None:
+                block = bytes(buffer[: end.start()])
+                del buffer[: end.end()]
+                return parse_head(block)
+            scanned = len(buffer)
+            if scanned > MAX_HEAD:
+                raise RemoteProtocolError(f"the answer's head is longer than {MAX_HEAD} bytes")
+            if scanned >= 5 and not buffer.startswith(b"HTTP/"):  # no need to wait for the rest of it
+                raise RemoteProtocolError(f"not an HTTP/1.x status line: {bytes(buffer[:80])!r}")
+            if self.eof:
+                self._raise_closed(scanned, "Server disconnected without sending a response.")
+            await self.wait_more()
+
+    async def read_some(self, most: int) -> bytes:
+        """Up to `most` bytes of a body that has more to come; at the end of file, an error."""
+        while not self.buffer:
+            if self.eof:
+                self._raise_closed(1, "")
+            await self.wait_readable()
+        return self.take(most)
+
+    async def read_line(self) -> bytes:
+        """One line of chunked framing, without its line end."""
+        while True:
+            buffer = self.buffer
+            end = buffer.find(b"\n")
+            if end >= 0:
+                line = bytes(buffer[:end])
+                del buffer[: end + 1]
+                return line[:-1] if line.endswith(b"\r") else line
+            if len(buffer) > MAX_LINE:
+                raise RemoteProtocolError(f"a chunk line longer than {MAX_LINE} bytes")
+            if self.eof:
+                self._raise_closed(1, "")
+            await self.wait_more()
+
+    def _raise_closed(self, received: int, nothing: str) -> None:
+        if self.exc is not None:
+            raise ReadError(str(self.exc) or "connection lost") from self.exc
+        if not received:
+            raise RemoteProtocolError(nothing)
+        raise IncompleteAnswer("server closed the connection in the middle of the answer")
 
 
 class Response:
     """The status and headers of an answer; the body is read with `aiter_raw`, then `aclose` is a must."""
 
-    __slots__ = ("_complete", "_conn", "_key", "_pool", "_released", "headers", "raw_headers", "status")
+    __slots__ = (
+        "_complete",
+        "_conn",
+        "_framing",
+        "_keep_alive",
+        "_key",
+        "_left",
+        "_pool",
+        "_released",
+        "headers",
+        "raw_headers",
+        "status",
+    )
 
-    def __init__(self, pool: Http11Pool, key: tuple[str, str, int], conn: _Connection, event: h11.Response) -> None:
+    def __init__(
+        self, pool: Http11Pool, key: tuple[str, str, int], conn: _Connection, head: _Head, method: str
+    ) -> None:
         self._pool = pool
         self._key = key
         self._conn = conn
-        self._complete = False
         self._released = False
-        self.status: int = event.status_code
-        self.raw_headers: list[tuple[bytes, bytes]] = list(event.headers)
-        headers: dict[str, str] = {}
-        for raw_name, raw_value in self.raw_headers:  # h11 gives lower-case names
-            name = raw_name.decode("latin-1")
-            value = raw_value.decode("latin-1")
-            headers[name] = f"{headers[name]}, {value}" if name in headers else value
-        self.headers = headers
+        self.status: int = head.status
+        self.raw_headers = head.raw_headers
+        self.headers = head.headers
+        self._framing, self._left = body_framing(method, head)
+        self._keep_alive = head.keep_alive
+        self._complete = self._framing == _NO_BODY or (self._framing == _LENGTH and self._left == 0)
 
     @property
     def charset(self) -> str | None:
@@ -216,37 +363,61 @@ class Response:
     async def aiter_raw(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
         """The body as it arrives (chunked or not, still content-encoded)."""
         conn = self._conn
+        framing = self._framing
         while not self._complete:
-            event = await conn.next_event()
-            if isinstance(event, h11.Data):
-                yield bytes(event.data)
-            elif isinstance(event, h11.EndOfMessage):
-                self._complete = True
-            else:
-                raise RemoteProtocolError("server closed the connection in the middle of the answer")
+            if framing == _LENGTH:
+                data = await conn.read_some(self._left)
+                self._left -= len(data)
+                self._complete = self._left == 0
+                yield data
+            elif framing == _CHUNKED:
+                if self._left:
+                    data = await conn.read_some(self._left)
+                    self._left -= len(data)
+                    yield data
+                    if not self._left and await conn.read_line():
+                        raise RemoteProtocolError("a chunk longer than its size line said")
+                    continue
+                self._left = _chunk_size(await conn.read_line())
+                if not self._left:
+                    for _ in range(MAX_TRAILERS):  # the trailer section, up to its blank line
+                        if not await conn.read_line():
+                            break
+                    else:
+                        raise RemoteProtocolError(f"more than {MAX_TRAILERS} trailer lines")
+                    self._complete = True
+            else:  # until the server closes the connection
+                if conn.buffer:
+                    yield conn.take()
+                elif conn.exc is not None:
+                    raise ReadError(str(conn.exc) or "connection lost") from conn.exc
+                elif conn.eof:
+                    self._complete = True
+                else:
+                    await conn.wait_readable()
 
     async def aclose(self) -> None:
         self.release()
 
     def release(self) -> None:
-        """Back to the idle list when the exchange is complete and both sides keep the connection; else closed."""
+        """Back to the idle list when the answer was read whole and both sides keep the connection; else
+        closed. Bytes beyond the answer (a body sent in reply to HEAD comes so) would be read as the next
+        answer: such a connection is closed, not reused."""
         if self._released:
             return
         self._released = True
         conn = self._conn
-        h = conn.h11
-        # Bytes beyond the answer — in the buffer, or already handed to h11, as a body sent in reply to HEAD
-        # comes — would be read as the next answer: such a connection is closed, not reused.
-        clean = not conn.buffer and not h.trailing_data[0]
-        if self._complete and h.our_state is h11.DONE and h.their_state is h11.DONE and clean:
-            try:
-                h.start_next_cycle()
-            except h11.LocalProtocolError:  # pragma: no cover  (both DONE: cannot happen)
-                conn.close()
-                return
+        if self._complete and self._keep_alive and not conn.buffer:
             self._pool.put_idle(self._key, conn)
         else:
             conn.close()
+
+
+def _chunk_size(line: bytes) -> int:
+    text = line.split(b";", 1)[0].strip(b" \t")  # chunk extensions are ignored
+    if not text or len(text) > 16 or _HEX.fullmatch(text) is None:
+        raise RemoteProtocolError(f"bad chunk size line {line[:80]!r}")
+    return int(text, 16)
 
 
 def charset_of(content_type: str) -> str | None:
@@ -279,8 +450,8 @@ class Http11Pool:
         self.clock = clock
         self._idle: OrderedDict[tuple[str, str, int], list[_Connection]] = OrderedDict()
         self.connections_made = 0  # for tests and curiosity
-        # per origin: the header list last sent there and h11's validated copy of it with the Host header
-        self._headers: dict[tuple[str, str, int], tuple[Sequence[tuple[str, str]], h11._headers.Headers]] = {}
+        # per origin: the header list last sent there and its encoded, checked form with the Host header
+        self._headers: dict[tuple[str, str, int], tuple[Sequence[tuple[str, str]], bytes]] = {}
 
     def ssl_context(self) -> ssl.SSLContext:
         if self._ssl_context is None:
@@ -293,24 +464,21 @@ class Http11Pool:
         """Send a request without a body; return once the status and headers are in."""
         key = (scheme, host, port)
         cached = self._headers.get(key)
-        try:
-            if cached is not None and cached[0] is headers:
-                # the same list as last time (a host's headers are built once): h11 takes its validated
-                # copy as is, instead of checking every name and value again (a tenth of the CPU per request)
-                event = h11.Request(method=method, target=target, headers=cached[1])
-            else:
-                event = h11.Request(
-                    method=method, target=target, headers=[("host", host_header(host, port, scheme)), *headers]
-                )
-                if len(self._headers) >= self.max_origins:
-                    self._headers.clear()
-                self._headers[key] = (headers, event.headers)  # the list is held, so `is` cannot match another
-        except h11.LocalProtocolError as exc:
-            raise LocalProtocolError(str(exc)) from exc
+        if cached is not None and cached[0] is headers:
+            # the same list as last time (a host's headers are built once): encoded and checked once
+            block = cached[1]
+        else:
+            block = encode_headers([("host", host_header(host, port, scheme)), *headers])
+            if len(self._headers) >= self.max_origins:
+                self._headers.clear()
+            self._headers[key] = (headers, block)  # the list is held, so `is` cannot match another
+        if not method.isalpha() or _NOT_VCHAR.search(target) or not target:
+            raise LocalProtocolError(f"cannot send {method} {target[:80]!r}")
+        message = f"{method} {target} HTTP/1.1\r\n".encode("ascii") + block
         conn = self._take_idle(key)
         if conn is not None:
             try:
-                return await self._exchange(key, conn, event)
+                return await self._exchange(key, conn, method, message)
             except (ReadError, WriteError, RemoteProtocolError):
                 conn.close()
                 if conn.received:  # the server had begun to answer: not a stale connection
@@ -321,24 +489,22 @@ class Http11Pool:
             # the server had closed this idle connection: once more on a fresh one
         conn = await self._connect(scheme, host, port)
         try:
-            return await self._exchange(key, conn, event)
+            return await self._exchange(key, conn, method, message)
         except BaseException:
             conn.close()
             raise
 
-    async def _exchange(self, key: tuple[str, str, int], conn: _Connection, event: h11.Request) -> Response:
+    async def _exchange(self, key: tuple[str, str, int], conn: _Connection, method: str, message: bytes) -> Response:
         conn.received = False
-        h = conn.h11
-        await conn.write((h.send(event) or b"") + (h.send(h11.EndOfMessage()) or b""))
-        while True:
-            answer = await conn.next_event()
-            if isinstance(answer, h11.Response):
-                return Response(self, key, conn, answer)
-            if isinstance(answer, h11.InformationalResponse):
-                continue  # 100 Continue, 103 Early Hints: the answer follows
-            if isinstance(answer, h11.ConnectionClosed):
-                raise RemoteProtocolError("Server disconnected without sending a response.")
-            raise RemoteProtocolError(f"unexpected {type(answer).__name__} before the answer")  # pragma: no cover
+        await conn.write(message)
+        for _ in range(MAX_INTERIM):
+            head = await conn.read_head()
+            if head.status >= 200:
+                return Response(self, key, conn, head, method)
+            if head.status == 101:
+                raise RemoteProtocolError("the server switched protocols unasked (101)")
+            # 100 Continue, 103 Early Hints: the answer follows
+        raise RemoteProtocolError(f"more than {MAX_INTERIM} interim (1xx) answers")
 
     def _take_idle(self, key: tuple[str, str, int]) -> _Connection | None:
         idle = self._idle.get(key)

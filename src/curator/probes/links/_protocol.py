@@ -93,6 +93,16 @@ class BufferedProtocol(asyncio.Protocol):
             finally:
                 self._waiter = None
 
+    async def wait_more(self) -> None:
+        """Until more bytes arrive (whatever the buffer already holds) or the end of file has come: for a
+        reader that needs more than a partial line or head."""
+        if not self.eof:
+            waiter = self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await waiter
+            finally:
+                self._waiter = None
+
     async def drain(self) -> None:
         """Until the transport takes writes again (or the connection is gone)."""
         while self.writing_paused and not self.eof:
