@@ -174,7 +174,7 @@ def bot_wall(status: int, headers: Mapping[str, str], title: str | None, body: s
     if headers.get("cf-mitigated", "").lower() == "challenge":
         return "Cloudflare challenge page"
     lowered = (title or "").strip().lower()
-    if any(lowered.startswith(t) for t in _CHALLENGE_TITLES):
+    if lowered.startswith(_CHALLENGE_TITLES):
         return "DDoS-Guard check page" if "ddos-guard" in lowered else "Cloudflare challenge page"
     if status == 999:
         return "HTTP 999: request denied to robots"
