@@ -606,8 +606,11 @@ def test_all_unreachable_reads_kinds_not_details() -> None:
         down = {a: failed(a, FailureKind.REFUSED), c: failed(c, FailureKind.TIMEOUT), b: other}
         assert all_unreachable(down), kind
         assert all_unreachable(
-            {a: failed(a, FailureKind.REFUSED), "http://c.example/": failed("http://c.example/", FailureKind.TIMEOUT),
-             b: failed(b, kind, LinkState.ERROR)}
+            {
+                a: failed(a, FailureKind.REFUSED),
+                "http://c.example/": failed("http://c.example/", FailureKind.TIMEOUT),
+                b: failed(b, kind, LinkState.ERROR),
+            }
         ), kind
 
 

@@ -370,7 +370,7 @@ def test_parse_head_takes_bare_line_feeds_folding_and_repeated_headers() -> None
     )
     assert head.status == 200 and head.keep_alive
     assert head.headers == {"content-type": "text/html", "x-long": "one two", "set-cookie": "a=1, b=2"}
-    assert head.raw_headers[-2:] == [(b"set-cookie", b"a=1"), (b"set-cookie", b"b=2")]  # kept apart for cookies
+    assert head.fields[-2:] == [("set-cookie", "a=1"), ("set-cookie", "b=2")]  # kept apart for cookies
     assert link_http.parse_head(b"HTTP/1.1 204").status == 204  # no reason phrase at all
     assert link_http.parse_head(b"HTTP/1.0 404 ").status == 404
 

@@ -690,7 +690,7 @@ class _Checker:
                         # before this request leaves the host's gate: nothing else starts meanwhile
                         answer.wait_refused = self._retry_after(gate, answer.retry_after)
                 if "set-cookie" in headers:
-                    cookies = _keep_cookies(cookies, method, target.url, status, response.raw_headers)
+                    cookies = _keep_cookies(cookies, method, target.url, status, response.fields)
                 if status not in REDIRECT_STATUSES and _worth_reading(headers, cap):
                     page = True
                     # the answer is in; the page is only evidence: a reset keeps what has arrived
@@ -722,7 +722,7 @@ class _Response(Protocol):
 
     status: int
     headers: dict[str, str]
-    raw_headers: list[tuple[bytes, bytes]]
+    fields: list[tuple[str, str]]  # (lower-case name, value), repeated headers apart
 
     @property
     def charset(self) -> str | None: ...
@@ -733,13 +733,13 @@ class _Response(Protocol):
 
 
 def _keep_cookies(
-    cookies: httpx.Cookies | None, method: str, url: str, status: int, raw_headers: list[tuple[bytes, bytes]]
+    cookies: httpx.Cookies | None, method: str, url: str, status: int, fields: list[tuple[str, str]]
 ) -> httpx.Cookies:
     """The chain's cookies with those this answer sets (a redirect chain may need them; nothing else does)."""
     import httpx
 
     jar = cookies if cookies is not None else httpx.Cookies()
-    jar.extract_cookies(httpx.Response(status, headers=raw_headers, request=httpx.Request(method, url)))
+    jar.extract_cookies(httpx.Response(status, headers=fields, request=httpx.Request(method, url)))
     return jar
 
 
@@ -783,7 +783,9 @@ def _request_url(text: str) -> tuple[_Target | None, str | None]:
     (the host as `canonical_host` spells it, a default port left out): every spelling of one host shares
     its gate, its connections and what is known of it."""
     try:
-        parts = urlsplit(strip_userinfo(text))
+        parts = urlsplit(text)
+        if "@" in parts.netloc:  # credentials are never sent: split again without them
+            parts = urlsplit(strip_userinfo(text))
         scheme = parts.scheme.lower()
         hostname = parts.hostname
         port = parts.port

@@ -49,11 +49,12 @@ MAX_TRAILERS = 100
 MAX_INTERIM = 20  # 1xx answers accepted before the answer
 _NOT_VCHAR = re.compile(r"[^\x21-\x7e]")
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
-_STATUS_LINE = re.compile(rb"HTTP/1\.([01]) +([0-9]{3})(?: [^\n]*)?")
+_STATUS_LINE = re.compile(r"HTTP/1\.([01]) +([0-9]{3})(?: [^\n]*)?")
 _TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
+_TOKEN_TEXT = re.compile(r"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
 # NUL and a CR that ends no line are refused (they split headers differently in different parsers); other
 # control characters in a value are taken as browsers take them and escaped wherever they are shown
-_BAD_HEAD_BYTE = re.compile(rb"[\x00\r]")
+_BAD_HEAD_CHAR = re.compile(r"[\x00\r]")
 _BAD_FIELD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]|^[ \t]|[ \t]$")
 _HEX = re.compile(rb"[0-9A-Fa-f]+")
 _TARGET_SAFE = "!#$%&'()*+,/:;=?@[]~"
@@ -161,50 +162,53 @@ def host_header(host: str, port: int, scheme: str) -> str:
 class _Head:
     """A parsed status line and header block."""
 
-    __slots__ = ("headers", "keep_alive", "raw_headers", "status")
+    __slots__ = ("fields", "headers", "keep_alive", "status")
 
-    def __init__(self, status: int, raw_headers: list[tuple[bytes, bytes]], keep_alive: bool) -> None:
+    def __init__(self, status: int, fields: list[tuple[str, str]], headers: dict[str, str], keep_alive: bool) -> None:
         self.status = status
-        self.raw_headers = raw_headers  # names in lower case, in the order sent
+        self.fields = fields  # (lower-case name, value) in the order sent: repeated headers kept apart
+        self.headers = headers  # repeated headers joined with ", "
         self.keep_alive = keep_alive  # what the version and Connection header allow
-        headers: dict[str, str] = {}
-        for raw_name, raw_value in raw_headers:
-            name = raw_name.decode("latin-1")
-            value = raw_value.decode("latin-1")
-            headers[name] = f"{headers[name]}, {value}" if name in headers else value
-        self.headers = headers
 
 
 def parse_head(block: bytes) -> _Head:
     """The status line and headers of an answer (`block` is everything before the blank line). Strict
     where smuggling lives (header names, NUL and stray CR, the status line), lenient where servers differ
-    harmlessly (bare LF line ends, obsolete line folding, an empty reason phrase)."""
-    if b"\r" in block:
-        block = block.replace(b"\r\n", b"\n")
-    bad = _BAD_HEAD_BYTE.search(block)
+    harmlessly (bare LF line ends, obsolete line folding, an empty reason phrase). Header bytes are
+    Latin-1, as HTTP has them; one decode of the whole block, then string work only."""
+    text = block.decode("latin-1")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    bad = _BAD_HEAD_CHAR.search(text)
     if bad is not None:
         raise RemoteProtocolError(f"control character {bad.group()!r} in the answer's head")
-    lines = block.split(b"\n")
+    lines = text.split("\n")
     status_line = _STATUS_LINE.fullmatch(lines[0])
     if status_line is None:
         raise RemoteProtocolError(f"not an HTTP/1.x status line: {lines[0][:80]!r}")
-    raw: list[tuple[bytes, bytes]] = []
+    fields: list[tuple[str, str]] = []
     for line in lines[1:]:
-        if line[:1] in (b" ", b"\t"):  # obsolete line folding: the value goes on
-            if not raw:
+        if line[:1] in (" ", "\t"):  # obsolete line folding: the value goes on
+            if not fields:
                 raise RemoteProtocolError("the answer's first header line is a continuation")
-            name, value = raw[-1]
-            raw[-1] = (name, (value + b" " + line.strip(b" \t")).strip(b" "))
+            name, value = fields[-1]
+            fields[-1] = (name, (value + " " + line.strip(" \t")).strip(" "))
             continue
-        name, colon, value = line.partition(b":")
-        if not colon or _TOKEN.fullmatch(name) is None:
+        name, colon, value = line.partition(":")
+        if not colon or _TOKEN_TEXT.fullmatch(name) is None:
             raise RemoteProtocolError(f"malformed header line {line[:80]!r}")
-        raw.append((name.lower(), value.strip(b" \t")))
-    head = _Head(int(status_line.group(2)), raw, True)
-    connection = head.headers.get("connection", "").lower()
-    tokens = {token.strip() for token in connection.split(",")} if connection else set()
-    head.keep_alive = "close" not in tokens and (status_line.group(1) == b"1" or "keep-alive" in tokens)
-    return head
+        fields.append((name.lower(), value.strip(" \t")))
+    headers: dict[str, str] = {}
+    for name, value in fields:
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    connection = headers.get("connection")
+    http11 = status_line.group(1) == "1"
+    if connection is None:
+        keep_alive = http11
+    else:
+        tokens = {token.strip() for token in connection.lower().split(",")}
+        keep_alive = "close" not in tokens and (http11 or "keep-alive" in tokens)
+    return _Head(int(status_line.group(2)), fields, headers, keep_alive)
 
 
 # body framing (RFC 9112 section 6.3)
@@ -337,8 +341,8 @@ class Response:
         "_left",
         "_pool",
         "_released",
+        "fields",
         "headers",
-        "raw_headers",
         "status",
     )
 
@@ -350,7 +354,7 @@ class Response:
         self._conn = conn
         self._released = False
         self.status: int = head.status
-        self.raw_headers = head.raw_headers
+        self.fields = head.fields
         self.headers = head.headers
         self._framing, self._left = body_framing(method, head)
         self._keep_alive = head.keep_alive

@@ -132,16 +132,16 @@ proxy_routes = link_http.proxy_routes
 class HttpxAnswer:
     """An httpx response seen through `link_http.Response`'s interface (status, headers, body, aclose)."""
 
-    __slots__ = ("_response", "headers", "raw_headers", "status")
+    __slots__ = ("_response", "fields", "headers", "status")
 
     def __init__(self, response: httpx.Response) -> None:
         self._response = response
         self.status: int = response.status_code
-        self.raw_headers: list[tuple[bytes, bytes]] = list(response.headers.raw)
+        self.fields = [
+            (name.decode("latin-1").lower(), value.decode("latin-1")) for name, value in response.headers.raw
+        ]
         headers: dict[str, str] = {}
-        for raw_name, raw_value in self.raw_headers:
-            name = raw_name.decode("latin-1").lower()
-            value = raw_value.decode("latin-1")
+        for name, value in self.fields:
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
         self.headers = headers
 
