@@ -30,6 +30,10 @@ between requests to a host, 20 s timeout, 3 retries):
                 --max-retries 3 --no-progress --format json`; no cache (lychee's cache is opt-in), loopback
                 is checked (lychee skips it only with --exclude-loopback / -E);
 - lychee-50ms   the same with lychee's own default host interval of 50 ms, for context;
+- bare          benchmarks/links_bare.py, for context: the least an asyncio client does with the same limits
+                (GET, keep-alive, redirects followed; no guard, budgets, retries, titles or records). Its
+                wall time is about what any Python checker could reach on this farm, its CPU what asyncio
+                itself costs;
 - linkchecker   `--threads 128 --timeout 20 --no-robots --check-extern -r 1` on an HTML page of the links;
                 LinkChecker has no per-host concurrency limit and no retries; its built-in per-host rate
                 limit (0.1–0.6 s between requests) is lifted by the farm's `LinkChecker` response header,
@@ -286,7 +290,8 @@ def _curator_states(root: Path, name: str) -> dict[str, str]:
 def checkers(root: Path, args: argparse.Namespace, total: int) -> tuple[list[Checker], list[str]]:
     found: list[Checker] = []
     skipped: list[str] = []
-    wanted = set(args.only.split(",")) if args.only else {"curator", "lychee", "lychee-50ms", "linkchecker", "mlc"}
+    everything = {"curator", "lychee", "bare", "lychee-50ms", "linkchecker", "mlc"}
+    wanted = set(args.only.split(",")) if args.only else everything
 
     if "curator" in wanted:
         try:
@@ -303,6 +308,15 @@ def checkers(root: Path, args: argparse.Namespace, total: int) -> tuple[list[Che
             )
         except ImportError as exc:
             skipped.append(f"curator: {exc}")
+
+    if "bare" in wanted:
+        found.append(
+            Checker("bare", f"asyncio (Python {sys.version.split()[0]})",
+                    [sys.executable, str(HERE / "links_bare.py"), str(root / "urls.txt"), "--concurrency", "128",
+                     "--host-concurrency", "8", "--states", str(root / "bare.states")],
+                    total, _curator_counts, states=_curator_states,
+                    note="reference: the least an asyncio client does (GET, keep-alive, redirects; nothing else)")
+        )
 
     lychee = None
     if "lychee" in wanted or "lychee-50ms" in wanted:
@@ -807,6 +821,13 @@ def shape_verdict(shape: Shape, rows: list[dict[str, object]]) -> dict[str, obje
         f"curator/lychee peak RSS:  {rss:.2f}x   ({cur['peak_tree_rss_mb']:.0f} MB / {ly['peak_tree_rss_mb']:.0f} MB; "
         f"target <= {RSS_TARGET:g}x: {_mark(rss <= RSS_TARGET)})"
     )
+    if "bare" in by:  # context: how close to lychee the least asyncio client gets on the same farm
+        verdict["bare_wall_ratio"] = by["bare"]["wall_s"] / ly["wall_s"]  # type: ignore[operator]
+        verdict["bare_cpu_ratio"] = by["bare"]["cpu_s"] / ly["cpu_s"]  # type: ignore[operator]
+        print(
+            f"bare/lychee wall time:    {verdict['bare_wall_ratio']:.3f}x  CPU {verdict['bare_cpu_ratio']:.2f}x "
+            "(context: the least an asyncio client does, on the same farm)"
+        )
     if disagree:
         print("curator and lychee: VERDICTS DIFFER: " + "; ".join(disagree))
     else:
@@ -832,7 +853,7 @@ def main() -> None:
     parser.add_argument("--lychee-interval", default="0s", help="lychee's --host-request-interval")
     parser.add_argument("--mlc-links", type=int, default=250, help="markdown-link-check checks this many")
     parser.add_argument(
-        "--only", default="", help="comma-separated subset of: curator,lychee,lychee-50ms,linkchecker,mlc"
+        "--only", default="", help="comma-separated subset of: curator,lychee,bare,lychee-50ms,linkchecker,mlc"
     )
     parser.add_argument(
         "--settle", type=float, default=30.0,
@@ -938,6 +959,7 @@ def main() -> None:
                 f"CPU {v['cpu_ratio']:.2f}x {_mark(v['cpu_target_met']):<6}  "
                 f"RSS {v['rss_ratio']:.2f}x {_mark(v['rss_target_met']):<6}  "
                 f"verdicts {'same' if v['same_verdicts'] else 'DIFFER'}  => {'all MET' if met else 'MISSED'}"
+                + (f"  (bare: wall {v['bare_wall_ratio']:.3f}x)" if "bare_wall_ratio" in v else "")
             )
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)

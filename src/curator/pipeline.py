@@ -112,7 +112,7 @@ def gather(
 
         only = changed_entries(catalog, changed_since, cwd=cwd or Path.cwd())
         notes.append(f"links checked only for the {len(only)} entries changed since {changed_since}")
-    # The probes load httpx, h11 and PyGithub: only a run that uses the network pays for them.
+    # The probes load asyncio, the HTTP clients and PyGithub: only a run that uses the network pays for them.
     from curator.probes.github import fetch_repos, token_from_env
     from curator.probes.links import all_unreachable
 
