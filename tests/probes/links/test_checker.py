@@ -668,3 +668,73 @@ def test_clock_and_sleep_are_injectable_so_long_waits_take_no_time(linkfarm: Lin
     assert max(slept) <= 30.0
     # the backoffs of /broken (4 s then 8 s, plus up to 4 s of jitter each), among the waits of the pause
     assert any(4.0 <= s < 8.0 for s in slept) and any(8.0 <= s <= 12.0 for s in slept)
+
+
+# ── the event loop ───────────────────────────────────────────────────────────────────────────────────────
+
+_SIGTERM_DURING_A_CHECK = r"""
+import os, signal, socket, sys, threading, time
+from curator.config import LinkSettings
+from curator.probes.links import _checker, check_links_sync
+
+class Stop(BaseException):
+    pass
+
+def on_sigterm(signum, frame):
+    raise Stop
+
+signal.signal(signal.SIGTERM, on_sigterm)
+server = socket.socket()
+server.bind(("127.0.0.1", 0))
+server.listen(16)  # accepts, never answers: the check waits on its 20 s timeout
+port = server.getsockname()[1]
+loop = _checker._fast_loop_factory()
+print("loop:", "standard" if loop is None else loop.__module__, flush=True)
+threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM)).start()
+started = time.monotonic()
+try:
+    urls = [f"http://127.0.0.1:{port}/a", f"http://127.0.0.1:{port}/b"]
+    check_links_sync(urls, LinkSettings(), allow_private_hosts=True)
+except Stop:
+    print(f"stopped after {time.monotonic() - started:.2f} s", flush=True)
+    print("handler restored:", signal.getsignal(signal.SIGTERM) is on_sigterm, flush=True)
+    sys.exit(0)
+sys.exit("the check ran to its end")
+"""
+
+
+@pytest.mark.parametrize("event_loop", ["", "asyncio"], ids=["fast-loop-if-installed", "standard-loop"])
+def test_sigterm_during_a_check_reaches_the_processs_handler_within_a_second(event_loop: str) -> None:
+    """The CLI's SIGTERM handler raises, so that the state database's `with` blocks unwind. uvloop would
+    log and lose that exception: the checker relays it, on either loop."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CURATOR_EVENT_LOOP": event_loop}
+    done = subprocess.run(
+        [sys.executable, "-c", _SIGTERM_DURING_A_CHECK], capture_output=True, text=True, timeout=30, env=env
+    )
+    assert done.returncode == 0, done.stderr + done.stdout
+    lines = done.stdout.splitlines()
+    if event_loop == "asyncio":
+        assert lines[0] == "loop: standard"
+    seconds = float(lines[1].split()[2])
+    assert 0.4 < seconds < 1.5
+    assert lines[2] == "handler restored: True"
+
+
+def test_the_standard_loop_can_be_asked_for() -> None:
+    import os
+
+    from curator.probes.links import _checker
+
+    previous = os.environ.get("CURATOR_EVENT_LOOP")
+    os.environ["CURATOR_EVENT_LOOP"] = "asyncio"
+    try:
+        assert _checker._fast_loop_factory() is None
+    finally:
+        if previous is None:
+            del os.environ["CURATOR_EVENT_LOOP"]
+        else:
+            os.environ["CURATOR_EVENT_LOOP"] = previous

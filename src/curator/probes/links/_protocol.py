@@ -7,6 +7,7 @@ This module imports neither httpx nor httpcore: link checking without a proxy mu
 from __future__ import annotations
 
 import asyncio
+from typing import cast
 
 HIGH_WATER = 256 * 1024  # stop reading from the socket while this much waits to be consumed
 LOW_WATER = 64 * 1024
@@ -44,8 +45,8 @@ class BufferedProtocol(asyncio.Protocol):
     # -- asyncio callbacks
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        # uvloop's transports have asyncio.Transport's methods without subclassing it
+        self.transport = cast(asyncio.Transport, transport)
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
