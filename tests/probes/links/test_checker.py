@@ -738,3 +738,33 @@ def test_the_standard_loop_can_be_asked_for() -> None:
             del os.environ["CURATOR_EVENT_LOOP"]
         else:
             os.environ["CURATOR_EVENT_LOOP"] = previous
+
+
+def test_the_garbage_collector_is_tuned_for_the_check_and_restored_after(linkfarm: LinkFarm) -> None:
+    import gc
+
+    host = linkfarm.host("127.0.0.2")
+    urls = [host.route(f"/p{i}", Reply()) for i in range(3)]
+    before = gc.get_threshold()
+    seen: list[tuple[tuple[int, int, int], int]] = []
+    results = check_links_sync(
+        urls,
+        LinkSettings(),
+        allow_private_hosts=True,
+        progress=lambda result: seen.append((gc.get_threshold(), gc.get_freeze_count())),
+    )
+    assert all(r.state is LinkState.OK for r in results.values())
+    assert len(seen) == 3
+    for threshold, frozen in seen:
+        assert threshold[0] == max(10_000, before[0]) and threshold[1:] == before[1:]
+        assert frozen > 0  # what existed before the check is not scanned during it
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+
+    def fail(result: LinkResult) -> None:
+        raise RuntimeError("a progress callback that fails")
+
+    with pytest.raises(RuntimeError):
+        check_links_sync(urls[:1], LinkSettings(), allow_private_hosts=True, progress=fail)
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

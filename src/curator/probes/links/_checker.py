@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import os
 import random
 import re
@@ -30,7 +31,7 @@ import ssl
 import threading
 import time
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -152,9 +153,46 @@ def check_links_sync(
     (measured on the benchmark's farm: a fifth less CPU in the loop), else the standard one.
     `CURATOR_EVENT_LOOP=asyncio` forces the standard loop."""
     factory = _fast_loop_factory()
-    if factory is None:
-        return asyncio.run(check_links(urls, settings, **options))
-    return _run_relaying_sigterm(check_links(urls, settings, **options), factory)
+    with _fewer_collections():
+        if factory is None:
+            return asyncio.run(check_links(urls, settings, **options))
+        return _run_relaying_sigterm(check_links(urls, settings, **options), factory)
+
+
+_GC_YOUNG_THRESHOLD = 10_000  # during a check; Python's default is 700
+_gc_lock = threading.Lock()
+_gc_depth = 0
+_gc_saved: tuple[int, int, int] = (700, 10, 10)
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """The cyclic garbage collector, tuned for the length of a check and restored after it.
+
+    A check keeps a task per URL alive from its start and allocates a few objects per request. With the
+    default thresholds a 20,000-link run made 655 young, 59 middle and 5 full collections, each full one
+    walking every task while the event loop stood still. During a check, what existed before it is frozen
+    (modules, settings: never scanned again meanwhile) and the youngest generation is collected every
+    10,000 allocations instead of 700; cycles are still collected. Measured on the benchmark's farm,
+    20,000 links: wall 17.1–17.6 s → 16.1–16.4 s, CPU 8.7–10.3 s → 7.5–8.5 s; 5,000 links: no change
+    in peak RSS. Nested or concurrent checks (threads) share one setting: the last to end restores it.
+    """
+    global _gc_depth, _gc_saved
+    with _gc_lock:
+        if _gc_depth == 0:
+            _gc_saved = gc.get_threshold()
+            gc.freeze()
+            young = _gc_saved[0]  # 0: automatic collection is off, and stays so
+            gc.set_threshold(max(_GC_YOUNG_THRESHOLD, young) if young else 0, *_gc_saved[1:])
+        _gc_depth += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_depth -= 1
+            if _gc_depth == 0:
+                gc.set_threshold(*_gc_saved)
+                gc.unfreeze()
 
 
 def _fast_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
