@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import itertools
+import random
 import socket
 import time
 from typing import Any
@@ -768,3 +769,23 @@ def test_the_garbage_collector_is_tuned_for_the_check_and_restored_after(linkfar
         check_links_sync(urls[:1], LinkSettings(), allow_private_hosts=True, progress=fail)
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_urls_started_a_batch_at_a_time_keep_the_input_order_and_start_at_once(linkfarm: LinkFarm) -> None:
+    """Tasks are made a batch at a time so that the first requests go out while the rest are still being
+    queued; a host still takes its URLs in input order, across batches."""
+    host = linkfarm.host("127.0.0.2")
+    paths = [f"/p{i}" for i in range(400)]  # more than three batches
+    random.Random(7).shuffle(paths)
+    urls = [host.route(path, Reply()) for path in paths]
+    first_answer: list[float] = []
+    started = time.monotonic()
+    results = check(
+        urls,
+        concurrency=1,
+        host_concurrency=1,
+        progress=lambda result: first_answer.append(time.monotonic() - started) if not first_answer else None,
+    )
+    assert all(r.state is LinkState.OK for r in results.values())
+    assert [hit.path for hit in host.hits()] == paths
+    assert first_answer[0] < 0.5  # not after every task of the run was made

@@ -81,6 +81,7 @@ DEFAULT_BACKOFF_MAX = 30.0
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 _CHUNK = 16 * 1024
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_START_BATCH = 128  # tasks made between two turns of the event loop (see check_links)
 # Results that say nothing about the network: the URL could not be requested, or was not (a budget ran
 # out), or curator failed.
 _NO_EVIDENCE = frozenset({FailureKind.INVALID_URL, FailureKind.BUDGET, FailureKind.INTERNAL})
@@ -142,7 +143,22 @@ async def check_links(
             async def one(url: str) -> None:
                 record(await checker.check(url))
 
-            await asyncio.gather(*(one(u) for u in unique))
+            # A task per URL, started a batch at a time: the event loop runs every new task's first step
+            # before it looks at a socket, so 5,000 tasks made at once held the first request back by
+            # 0.3 s. Between batches the loop sends what the previous batch asked for. The order in which
+            # URLs wait for their host and for a slot stays the input order.
+            loop = asyncio.get_running_loop()
+            tasks: list[asyncio.Task[None]] = []
+            try:
+                for index, url in enumerate(unique, 1):
+                    tasks.append(loop.create_task(one(url)))
+                    if index % _START_BATCH == 0:
+                        await asyncio.sleep(0)
+                await asyncio.gather(*tasks)
+            except BaseException:
+                for task in tasks:
+                    task.cancel()
+                raise
     return {u: results[u] for u in unique}
 
 
