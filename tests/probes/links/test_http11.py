@@ -8,6 +8,8 @@ import sys
 from collections.abc import Awaitable, Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curator.facts import FailureKind, LinkState
 from curator.probes.links import _http11 as link_http
@@ -546,3 +548,66 @@ def test_a_request_header_http_does_not_allow_is_refused_not_sent(headers: list[
         assert server.connections == 0
 
     run(main())
+
+
+_HEAD_PIECES = st.sampled_from(
+    [
+        b"HTTP/1.1 200 OK",
+        b"HTTP/1.0 404 Not Found",
+        b"HTTP/1.1 100 Continue",
+        b"\r\n",
+        b"\n",
+        b"\r",
+        b"\x00",
+        b" ",
+        b"\t",
+        b":",
+        b",",
+        b"Content-Length: ",
+        b"Transfer-Encoding: ",
+        b"Connection: ",
+        b"chunked",
+        b"close",
+        b"keep-alive",
+        b"12",
+        b"-1",
+        b"0x1f",
+        b"\xd9\xa3",
+        b"\xff\xfe",
+        b"X-A",
+        b"\x1b[2J",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_HEAD_PIECES, st.binary(max_size=8)), max_size=30).map(b"".join))
+def test_any_head_is_parsed_or_refused_as_a_protocol_error(block: bytes) -> None:
+    """Whatever a hostile server sends as its head, the parser answers with a head or a RemoteProtocolError —
+    never another exception, which the checker would report as its own bug."""
+    try:
+        head = link_http.parse_head(block)
+        framing, length = link_http.body_framing("GET", head)
+    except link_http.RemoteProtocolError:
+        return
+    assert 100 <= head.status <= 999
+    assert framing in (link_http._NO_BODY, link_http._LENGTH, link_http._CHUNKED, link_http._UNTIL_CLOSE)
+    assert length >= 0
+    assert all(name == name.lower() and "\x00" not in value for name, value in head.fields)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([b"0", b"a", b"F", b";x=1", b" ", b"\t", b"-", b"+", b"\xd9\xa3"]), st.binary(max_size=4)
+        ),
+        max_size=12,
+    ).map(b"".join)
+)
+def test_any_chunk_size_line_is_a_size_or_a_protocol_error(line: bytes) -> None:
+    try:
+        size = link_http._chunk_size(line)
+    except link_http.RemoteProtocolError:
+        return
+    assert 0 <= size < 16**16
