@@ -611,3 +611,10 @@ def test_any_chunk_size_line_is_a_size_or_a_protocol_error(line: bytes) -> None:
     except link_http.RemoteProtocolError:
         return
     assert 0 <= size < 16**16
+
+
+def test_the_classifier_reads_a_closed_connection_from_the_type_not_the_words() -> None:
+    closed = classify_exception(link_http.ServerClosed("ein Satz ohne das Wort"))
+    assert (closed.state, closed.kind, closed.retryable) == (LinkState.UNREACHABLE, FailureKind.REFUSED, True)
+    broken = classify_exception(link_http.RemoteProtocolError("bad chunk size line b'zz'"))
+    assert (broken.state, broken.kind) == (LinkState.ERROR, FailureKind.PROTOCOL)

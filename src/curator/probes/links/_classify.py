@@ -124,8 +124,10 @@ def classify_exception(exc: BaseException, *, timeout: float | None = None) -> F
             unreachable, FailureKind.REFUSED, f"could not connect: {exc}", retryable=True, connect_level=True
         )
     for e in chain:
+        if isinstance(e, link_http.ServerClosed):  # the checker's own client says so by type
+            return Failure(unreachable, FailureKind.REFUSED, "server closed the connection without answering", True)
         if isinstance(e, protocol_error):
-            text = str(e)
+            text = str(e)  # httpx's (proxy path) say it only in words
             if "disconnected" in text.lower() or "closed" in text.lower():
                 return Failure(unreachable, FailureKind.REFUSED, "server closed the connection without answering", True)
             return Failure(LinkState.ERROR, FailureKind.PROTOCOL, f"invalid HTTP response: {text}")

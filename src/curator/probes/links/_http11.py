@@ -50,8 +50,7 @@ MAX_INTERIM = 20  # 1xx answers accepted before the answer
 _NOT_VCHAR = re.compile(r"[^\x21-\x7e]")
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
 _STATUS_LINE = re.compile(r"HTTP/1\.([01]) +([0-9]{3})(?: [^\n]*)?")
-_TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
-_TOKEN_TEXT = re.compile(r"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
+_TOKEN = re.compile(r"[-!#$%&'*+.^_`|~0-9A-Za-z]+")  # a header name (RFC 9110 token), ASCII only
 # NUL and a CR that ends no line are refused (they split headers differently in different parsers); other
 # control characters in a value are taken as browsers take them and escaped wherever they are shown
 _BAD_HEAD_CHAR = re.compile(r"[\x00\r]")
@@ -84,8 +83,9 @@ class RemoteProtocolError(HTTPError):
     """The server broke HTTP/1.1 (or closed the connection without answering)."""
 
 
-class IncompleteAnswer(RemoteProtocolError):
-    """The server closed the connection before the end of its answer."""
+class ServerClosed(RemoteProtocolError):
+    """The server closed the connection before its answer was whole, or before any of it (the classifier
+    reads the type: the connection was refused in effect, not answered wrongly)."""
 
 
 class LocalProtocolError(HTTPError, ValueError):
@@ -145,7 +145,7 @@ def encode_headers(headers: Sequence[tuple[str, str]]) -> bytes:
     break smuggled into a configured header, say) is refused, never sent."""
     lines = []
     for name, value in headers:
-        if _TOKEN.fullmatch(name.encode("latin-1", "replace")) is None or _BAD_FIELD.search(value):
+        if _TOKEN.fullmatch(name) is None or _BAD_FIELD.search(value):
             raise LocalProtocolError(f"Illegal header: {name[:80]!r}: {value[:80]!r}")
         try:
             lines.append(f"{name}: {value}\r\n".encode("latin-1"))
@@ -195,7 +195,7 @@ def parse_head(block: bytes) -> _Head:
             fields[-1] = (name, (value + " " + line.strip(" \t")).strip(" "))
             continue
         name, colon, value = line.partition(":")
-        if not colon or _TOKEN_TEXT.fullmatch(name) is None:
+        if not colon or _TOKEN.fullmatch(name) is None:
             raise RemoteProtocolError(f"malformed header line {line[:80]!r}")
         fields.append((name.lower(), value.strip(" \t")))
     headers: dict[str, str] = {}
@@ -325,8 +325,8 @@ class _Connection(BufferedProtocol):
         if self.exc is not None:
             raise ReadError(str(self.exc) or "connection lost") from self.exc
         if not received:
-            raise RemoteProtocolError(nothing)
-        raise IncompleteAnswer("server closed the connection in the middle of the answer")
+            raise ServerClosed(nothing)
+        raise ServerClosed("server closed the connection in the middle of the answer")
 
 
 class Response:
